@@ -1,0 +1,100 @@
+"""Pages of the whole site: each role's home page, the about page and the health check."""
+
+import os
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from rules.contrib.views import permission_required
+
+from instansi.models import Pengguna, Peran
+from instansi.queries import jumlah_per_jenis
+
+from .celery import app as celery_app
+
+BERANDA_PER_PERAN = {
+    Peran.ADMIN: "beranda_admin",
+    Peran.KETUA: "beranda_ketua",
+    Peran.PENILAI: "beranda_penilai",
+    Peran.OPERATOR: "beranda_operator",
+}
+
+
+def beranda(request):
+    """Send each user to the home page of their role."""
+    return redirect(BERANDA_PER_PERAN[request.user.peran])
+
+
+@permission_required("instansi.beranda_admin", raise_exception=True)
+def beranda_admin(request):
+    per_jenis = jumlah_per_jenis()
+    pengguna_per_peran = dict.fromkeys(Peran, 0)
+    for peran in Pengguna.objects.filter(is_active=True).values_list("peran", flat=True):
+        pengguna_per_peran[Peran(peran)] += 1
+    return render(
+        request,
+        "beranda/admin.html",
+        {
+            "per_jenis": per_jenis,
+            "total_instansi": sum(n for _jenis, n in per_jenis),
+            "pengguna_per_peran": pengguna_per_peran.items(),
+        },
+    )
+
+
+@permission_required("instansi.beranda_ketua", raise_exception=True)
+def beranda_ketua(request):
+    return render(request, "beranda/penilai.html", {"sebagai_ketua": True})
+
+
+@permission_required("instansi.beranda_penilai", raise_exception=True)
+def beranda_penilai(request):
+    return render(request, "beranda/penilai.html", {"sebagai_ketua": False})
+
+
+@permission_required("instansi.beranda_operator", raise_exception=True)
+def beranda_operator(request):
+    return render(request, "beranda/operator.html", {"instansi": request.user.instansi})
+
+
+@login_not_required
+def tentang(request):
+    return render(request, "tentang.html")
+
+
+def _cek_database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _cek_broker():
+    options = celery_app.conf.broker_transport_options or {}
+    folder = options.get("data_folder_in")
+    if celery_app.conf.broker_url.startswith("filesystem"):
+        # The filesystem transport "connects" to anything: check the folder itself.
+        if not (folder and os.path.isdir(folder) and os.access(folder, os.W_OK)):
+            raise OSError(f"folder broker tidak dapat ditulis: {folder}")
+        return
+    with celery_app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=settings.HEALTHZ_TIMEOUT)
+        conn.default_channel.close()  # opening a channel talks to the server
+
+
+@login_not_required
+@never_cache
+def healthz(request):
+    """JSON with the state of the database and the broker; 503 when one is down."""
+    hasil = {}
+    for nama, cek in (("database", _cek_database), ("broker", _cek_broker)):
+        try:
+            cek()
+        except Exception as exc:  # any failure means "down", and the reason is reported
+            hasil[nama] = {"status": "gagal", "pesan": f"{type(exc).__name__}: {exc}"}
+        else:
+            hasil[nama] = {"status": "ok"}
+    sehat = all(v["status"] == "ok" for v in hasil.values())
+    return JsonResponse({"status": "ok" if sehat else "gagal", **hasil}, status=200 if sehat else 503)

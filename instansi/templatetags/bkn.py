@@ -1,0 +1,11 @@
+"""Template helpers shared by every app's pages."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def rentang_halaman(page):
+    """Page numbers around the current page, with ellipses: 1 2 … 7 8 9 … 20 21."""
+    return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)

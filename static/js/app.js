@@ -1,0 +1,33 @@
+// BKN Award: small behaviours shared by every page. No inline scripts (CSP).
+"use strict";
+
+// <form data-konfirmasi="Yakin?">: ask before submitting a consequential action.
+document.addEventListener("submit", (event) => {
+  const pesan = event.target.dataset?.konfirmasi;
+  if (pesan && !window.confirm(pesan)) {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }
+}, true);
+
+// <form data-sekali>: disable the submit buttons after the first submit, so a
+// double click does not send the same action twice.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!form.matches("form[data-sekali]") || event.defaultPrevented) return;
+  if (form.dataset.terkirim === "1") {
+    event.preventDefault();
+    return;
+  }
+  form.dataset.terkirim = "1";
+  form.querySelectorAll("button[type=submit], input[type=submit]").forEach((tombol) => {
+    tombol.disabled = true;
+  });
+});
+
+// <select data-kirim-otomatis>: submit its form when the choice changes.
+document.addEventListener("change", (event) => {
+  if (event.target.matches("select[data-kirim-otomatis]")) {
+    event.target.form.requestSubmit();
+  }
+});

@@ -1,0 +1,68 @@
+"""Real Chromium, driven by Playwright, against pytest-django's live server.
+
+A missing Chromium fails the tests (it never skips them): CI installs it.
+"""
+
+import os
+import shutil
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from ..factories import KATA_SANDI
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def _chromium_path():
+    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(path):
+        pytest.fail(f"Chromium tidak ditemukan ({path}); pasang dengan 'apt-get install -y chromium'.")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=_chromium_path(), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="id-ID", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on(
+        "console", lambda msg: errors.append(msg.text) if msg.type == "error" else None
+    )  # CSP violations land here
+    yield page
+    context.close()
+    assert errors == [], f"Galat di konsol peramban: {errors}"
+
+
+@pytest.fixture
+def masuk(page):
+    """masuk(user): sign in through the login form, as a person would."""
+
+    def _masuk(user, password=KATA_SANDI):
+        page.goto("/akun/masuk/")
+        page.get_by_label("Nama pengguna").fill(user.username)
+        page.get_by_label("Kata sandi").fill(password)
+        page.get_by_role("button", name="Masuk").click()
+        page.wait_for_load_state()
+        return page
+
+    return _masuk

@@ -1,0 +1,169 @@
+"""Signing in, each role's home page and navigation, throttling, passwords."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from instansi.models import Peran
+
+from .factories import KATA_SANDI
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = reverse("login")
+
+HOME = {
+    "admin_bkn": ("beranda_admin", "Beranda Panitia"),
+    "ketua": ("beranda_ketua", "Beranda Ketua Tim Penilai"),
+    "penilai": ("beranda_penilai", "Beranda Penilai"),
+    "operator_a": ("beranda_operator", "Operator Instansi"),
+}
+
+
+def login(client, username, password=KATA_SANDI, **extra):
+    return client.post(LOGIN, {"username": username, "password": password}, **extra)
+
+
+@pytest.mark.parametrize("persona", HOME)
+def test_each_role_lands_on_its_own_home_page(client, request, persona):
+    user = request.getfixturevalue(persona)
+    url_name, heading = HOME[persona]
+
+    response = login(client, user.username)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("beranda")
+
+    home = client.get(reverse("beranda"))
+    assert home.status_code == 302
+    assert home["Location"] == reverse(url_name)
+    page = client.get(reverse(url_name))
+    assert page.status_code == 200
+    assert heading in page.content.decode()
+
+
+@pytest.mark.parametrize("persona", HOME)
+def test_other_roles_home_pages_are_forbidden(client_of, request, persona):
+    client = client_of(request.getfixturevalue(persona))
+    own = HOME[persona][0]
+
+    for url_name, _heading in HOME.values():
+        expected = 200 if url_name == own else 403
+        assert client.get(reverse(url_name)).status_code == expected, url_name
+
+
+def _nav_links(response):
+    nav = response.content.decode().split('class="navbar-nav me-auto"')[1].split("</ul>")[0]
+    return re.findall(r'class="nav-link[^"]*" href="([^"]+)"', nav)
+
+
+def test_navigation_shows_only_what_the_role_may_use(client_of, admin_bkn, penilai, operator_a):
+    admin_links = _nav_links(client_of(admin_bkn).get(reverse("beranda_admin")))
+    penilai_links = _nav_links(client_of(penilai).get(reverse("beranda_penilai")))
+    operator_links = _nav_links(client_of(operator_a).get(reverse("beranda_operator")))
+
+    assert admin_links == [reverse("beranda"), reverse("instansi:daftar"), reverse("admin:index")]
+    assert penilai_links == [reverse("beranda")]
+    assert operator_links == [
+        reverse("beranda"),
+        reverse("instansi:detail", args=[operator_a.instansi.kode]),
+    ]
+
+
+def test_admin_home_counts_agencies_per_kind(client_of, admin_bkn, instansi_a, instansi_b):
+    response = client_of(admin_bkn).get(reverse("beranda_admin"))
+
+    counts = {jenis.value: n for jenis, n in response.context["per_jenis"]}
+    assert counts == {"kementerian": 0, "lembaga": 0, "provinsi": 2, "kota": 0, "kabupaten": 2}
+    assert response.context["total_instansi"] == 4
+    assert dict(response.context["pengguna_per_peran"])[Peran.ADMIN] == 1
+
+
+def test_operator_home_shows_its_agency(client_of, operator_a):
+    response = client_of(operator_a).get(reverse("beranda_operator"))
+
+    assert response.context["instansi"] == operator_a.instansi
+    assert operator_a.instansi.nama in response.content.decode()
+
+
+def test_anonymous_user_is_sent_to_login_from_every_private_page(client):
+    for url_name in ["beranda", "beranda_admin", "beranda_ketua", "beranda_penilai", "beranda_operator"]:
+        response = client.get(reverse(url_name))
+        assert response.status_code == 302
+        assert response["Location"].startswith(f"{LOGIN}?next=")
+
+
+def test_wrong_password_shows_an_indonesian_message(client, penilai):
+    response = login(client, penilai.username, "salah-sekali")
+
+    assert response.status_code == 200
+    assert "Nama pengguna atau kata sandi salah" in response.content.decode()
+
+
+def test_failed_logins_are_throttled(client, penilai, settings):
+    for _attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert login(client, penilai.username, "salah").status_code == 200
+
+    locked = login(client, penilai.username, "salah")
+    assert locked.status_code == 429
+    assert "Terlalu banyak percobaan masuk yang gagal" in locked.content.decode()
+
+    # Even the right password is refused while locked out.
+    still_locked = login(client, penilai.username, KATA_SANDI)
+    assert still_locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_throttling_one_user_does_not_lock_out_another(client, penilai, ketua, settings):
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        login(client, penilai.username, "salah")
+
+    assert login(client, ketua.username).status_code == 302
+
+
+def test_logout_is_a_post_and_returns_to_login(client_of, penilai):
+    client = client_of(penilai)
+
+    response = client.post(reverse("logout"))
+
+    assert response.status_code == 302
+    assert response["Location"] == LOGIN
+    assert client.get(reverse("beranda")).status_code == 302
+
+
+def test_password_change(client_of, penilai):
+    client = client_of(penilai)
+
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": KATA_SANDI,
+            "new_password1": "Rahasia-Baru-2024",
+            "new_password2": "Rahasia-Baru-2024",
+        },
+    )
+
+    assert response.status_code == 302
+    penilai.refresh_from_db()
+    assert penilai.check_password("Rahasia-Baru-2024")
+
+
+def test_password_reset_sends_an_indonesian_email_with_a_working_link(client, penilai):
+    response = client.post(reverse("password_reset"), {"email": penilai.email})
+    assert response.status_code == 302
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.subject == "Atur ulang kata sandi BKN Award"
+    assert penilai.username in message.body
+    link = re.search(r"http://testserver(/akun/kata-sandi/atur/\S+/)", message.body).group(1)
+    form_page = client.get(link, follow=True)
+    assert "Atur kata sandi baru" in form_page.content.decode()
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "Rahasia-Baru-2024", "new_password2": "Rahasia-Baru-2024"},
+    )
+    assert done.status_code == 302
+    penilai.refresh_from_db()
+    assert penilai.check_password("Rahasia-Baru-2024")
