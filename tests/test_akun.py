@@ -129,6 +129,7 @@ def test_logout_is_a_post_and_returns_to_login(client_of, penilai):
 
     assert response.status_code == 302
     assert response["Location"] == LOGIN
+    assert "Anda sudah keluar" in client.get(LOGIN).content.decode()
     assert client.get(reverse("beranda")).status_code == 302
 
 
