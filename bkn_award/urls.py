@@ -47,6 +47,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("akun/", include(auth_patterns)),
     path("instansi/", include("instansi.urls")),
+    path("periode/", include("penilaian.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -12,6 +12,7 @@ from rules.contrib.views import permission_required
 
 from instansi.models import Pengguna, Peran
 from instansi.queries import jumlah_per_jenis
+from penilaian.queries import daftar_periode
 
 from .celery import app as celery_app
 
@@ -41,6 +42,7 @@ def beranda_admin(request):
             "per_jenis": per_jenis,
             "total_instansi": sum(n for _jenis, n in per_jenis),
             "pengguna_per_peran": pengguna_per_peran.items(),
+            "periode_list": daftar_periode()[:3],
         },
     )
 

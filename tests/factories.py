@@ -4,6 +4,7 @@ import factory
 
 from instansi.demo import KATA_SANDI_DEMO
 from instansi.models import Instansi, JenisInstansi, Pengguna, Peran
+from penilaian.models import Periode
 
 KATA_SANDI = KATA_SANDI_DEMO
 
@@ -62,3 +63,12 @@ class PenggunaFactory(factory.django.DjangoModelFactory):
 class OperatorFactory(PenggunaFactory):
     peran = Peran.OPERATOR
     instansi = factory.SubFactory(InstansiFactory)
+
+
+class PeriodeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Periode
+
+    nama = factory.LazyAttribute(lambda o: f"BKN Award {o.tahun}")
+    tahun = factory.Sequence(lambda n: 2030 + n)
+    dibuat_oleh = factory.SubFactory(PenggunaFactory, peran=Peran.ADMIN)

@@ -63,7 +63,12 @@ def test_navigation_shows_only_what_the_role_may_use(client_of, admin_bkn, penil
     penilai_links = _nav_links(client_of(penilai).get(reverse("beranda_penilai")))
     operator_links = _nav_links(client_of(operator_a).get(reverse("beranda_operator")))
 
-    assert admin_links == [reverse("beranda"), reverse("instansi:daftar"), reverse("admin:index")]
+    assert admin_links == [
+        reverse("beranda"),
+        reverse("penilaian:periode_daftar"),
+        reverse("instansi:daftar"),
+        reverse("admin:index"),
+    ]
     assert penilai_links == [reverse("beranda")]
     assert operator_links == [
         reverse("beranda"),

@@ -1,0 +1,156 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from instansi.models import Instansi, JenisInstansi
+
+from .models import Periode, SubKelompok, Tahap
+
+MAKS_UKURAN_WORKBOOK = 5 * 1024 * 1024
+
+
+class PeriodeForm(forms.Form):
+    SUMBER = [
+        ("templat", _("Templat instrumen BKN Award 2023")),
+        ("salin", _("Salin instrumen dari periode sebelumnya")),
+        ("kosong", _("Kosong — instrumen akan diimpor dari Excel")),
+    ]
+
+    nama = forms.CharField(label=_("Nama periode"), max_length=150, initial="BKN Award ")
+    tahun = forms.IntegerField(label=_("Tahun"), min_value=2015, max_value=2100)
+    sumber_instrumen = forms.ChoiceField(
+        label=_("Instrumen"), choices=SUMBER, initial="templat", widget=forms.RadioSelect
+    )
+    salin_dari = forms.ModelChoiceField(
+        label=_("Salin dari periode"),
+        queryset=Periode.objects.none(),
+        required=False,
+        empty_label=_("Pilih periode"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tahun"].initial = timezone.localdate().year
+        self.fields["salin_dari"].queryset = Periode.objects.filter(elemen__isnull=False).distinct()
+
+    def clean_tahun(self):
+        tahun = self.cleaned_data["tahun"]
+        if Periode.objects.filter(tahun=tahun).exists():
+            raise forms.ValidationError(_("Periode tahun %(tahun)s sudah ada."), params={"tahun": tahun})
+        return tahun
+
+    def clean(self):
+        data = super().clean()
+        if data.get("sumber_instrumen") == "salin" and not data.get("salin_dari"):
+            self.add_error("salin_dari", _("Pilih periode yang instrumennya disalin."))
+        return data
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class JadwalForm(forms.Form):
+    """Start and end of every scheduled stage: fields ``<tahap>_mulai`` and ``<tahap>_selesai``."""
+
+    def __init__(self, *args, periode, **kwargs):
+        super().__init__(*args, **kwargs)
+        ada = {j.tahap: j for j in periode.jadwal.all()}
+        for tahap in Tahap.terjadwal():
+            for bagian, label in (("mulai", _("Mulai")), ("selesai", _("Selesai"))):
+                jadwal = ada.get(tahap)
+                self.fields[f"{tahap}_{bagian}"] = forms.DateTimeField(
+                    label=label,
+                    widget=DateTimeLocalInput(),
+                    initial=timezone.localtime(getattr(jadwal, bagian)) if jadwal else None,
+                    input_formats=["%Y-%m-%dT%H:%M"],
+                )
+
+    def baris(self):
+        """[(Tahap, start field, end field)] for the template."""
+        return [(t, self[f"{t}_mulai"], self[f"{t}_selesai"]) for t in Tahap.terjadwal()]
+
+    def jadwal(self):
+        return {
+            t: (self.cleaned_data[f"{t}_mulai"], self.cleaned_data[f"{t}_selesai"]) for t in Tahap.terjadwal()
+        }
+
+
+class ImporInstrumenForm(forms.Form):
+    berkas = forms.FileField(
+        label=_("Workbook instrumen (.xlsx)"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )
+
+    def clean_berkas(self):
+        berkas = self.cleaned_data["berkas"]
+        if berkas.size > MAKS_UKURAN_WORKBOOK:
+            raise forms.ValidationError(_("Berkas terlalu besar (maksimal 5 MB)."))
+        if not berkas.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Unggah workbook Excel berakhiran .xlsx."))
+        return berkas
+
+
+class SalinInstrumenForm(forms.Form):
+    dari = forms.ModelChoiceField(label=_("Salin dari periode"), queryset=Periode.objects.none())
+
+    def __init__(self, *args, periode, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dari"].queryset = (
+            Periode.objects.filter(elemen__isnull=False).exclude(pk=periode.pk).distinct()
+        )
+
+
+class TetapkanPesertaForm(forms.Form):
+    jenis = forms.MultipleChoiceField(
+        label=_("Kelompok instansi yang ikut"),
+        choices=JenisInstansi.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Pilih sedikitnya satu kelompok instansi.")},
+    )
+
+
+class TambahPesertaForm(forms.Form):
+    instansi = forms.ModelChoiceField(
+        label=_("Tambah instansi"),
+        queryset=Instansi.objects.none(),
+        to_field_name="kode",
+        empty_label=_("Pilih instansi"),
+    )
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instansi"].queryset = queryset
+
+
+class SubKelompokForm(forms.Form):
+    jenis = forms.ChoiceField(label=_("Kelompok"), choices=JenisInstansi.choices)
+    nama = forms.CharField(
+        label=_("Nama subkelompok"), max_length=100, help_text=_("Misalnya: Kabupaten Tipe A")
+    )
+
+
+class AturSubkelompokForm(forms.Form):
+    peserta = forms.ModelMultipleChoiceField(
+        queryset=None, error_messages={"required": _("Centang sedikitnya satu peserta.")}
+    )
+    subkelompok = forms.ModelChoiceField(
+        label=_("Masukkan ke"),
+        queryset=None,
+        required=False,
+        empty_label=_("— kelompok utama (tanpa subkelompok) —"),
+    )
+
+    def __init__(self, *args, periode, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["peserta"].queryset = periode.peserta.all()
+        self.fields["subkelompok"].queryset = SubKelompok.objects.filter(periode=periode)
+
+
+class MajuTahapForm(forms.Form):
+    dari = forms.ChoiceField(choices=Tahap.choices, widget=forms.HiddenInput)

@@ -1,0 +1,291 @@
+"""Assessment periods, their timeline, instrument and participants."""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from instansi.models import Instansi, JenisInstansi
+
+
+class Tahap(models.TextChoices):
+    """The stages of a period, in the order a period goes through them."""
+
+    PERSIAPAN = "persiapan", _("Persiapan")
+    PENILAIAN_MANDIRI = "penilaian_mandiri", _("Penilaian mandiri")
+    VERIFIKASI = "verifikasi", _("Verifikasi dan penilaian")
+    MODERASI = "moderasi", _("Moderasi")
+    PENETAPAN = "penetapan", _("Penetapan")
+    PENGUMUMAN = "pengumuman", _("Pengumuman")
+
+    @classmethod
+    def urutan(cls, tahap):
+        return list(cls).index(cls(tahap))
+
+    @classmethod
+    def berikutnya(cls, tahap):
+        """The stage after this one, or None after the last."""
+        semua = list(cls)
+        i = cls.urutan(tahap)
+        return semua[i + 1] if i + 1 < len(semua) else None
+
+    @classmethod
+    def terjadwal(cls):
+        """The stages with a start and an end in the timeline (all but preparation)."""
+        return [t for t in cls if t != cls.PERSIAPAN]
+
+
+class Periode(models.Model):
+    """One year of the award ("BKN Award 2023"): its timeline, instrument and participants."""
+
+    nama = models.CharField(_("nama"), max_length=150)
+    tahun = models.PositiveIntegerField(_("tahun"), unique=True, validators=[MinValueValidator(2015)])
+    tahap = models.CharField(_("tahap"), max_length=30, choices=Tahap.choices, default=Tahap.PERSIAPAN)
+    dibuat = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    dibuat_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("dibuat oleh"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("periode")
+        verbose_name_plural = _("periode")
+        ordering = ["-tahun"]
+        constraints = [
+            models.CheckConstraint(condition=Q(tahap__in=Tahap.values), name="periode_tahap_valid")
+        ]
+
+    def __str__(self):
+        return self.nama
+
+    @property
+    def instrumen_beku(self):
+        """Once self-assessment has opened, agencies answer this instrument: it may not change."""
+        return self.tahap != Tahap.PERSIAPAN
+
+    @property
+    def tahap_berikutnya(self):
+        return Tahap.berikutnya(self.tahap)
+
+    def jadwal_tahap(self, tahap):
+        """The JadwalTahap of a stage, or None (uses the prefetched timeline when there is one)."""
+        return next((j for j in self.jadwal.all() if j.tahap == tahap), None)
+
+
+class JadwalTahap(models.Model):
+    periode = models.ForeignKey(Periode, on_delete=models.CASCADE, related_name="jadwal")
+    tahap = models.CharField(_("tahap"), max_length=30, choices=Tahap.choices)
+    mulai = models.DateTimeField(_("mulai"))
+    selesai = models.DateTimeField(_("selesai"))
+
+    class Meta:
+        verbose_name = _("jadwal tahap")
+        verbose_name_plural = _("jadwal tahap")
+        ordering = ["mulai"]
+        constraints = [
+            models.UniqueConstraint(fields=["periode", "tahap"], name="jadwal_satu_per_tahap"),
+            models.CheckConstraint(
+                condition=Q(mulai__lt=models.F("selesai")), name="jadwal_mulai_sebelum_selesai"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_tahap_display()}: {self.mulai:%d-%m-%Y} – {self.selesai:%d-%m-%Y}"
+
+    @property
+    def sudah_lewat(self):
+        return timezone.now() >= self.selesai
+
+
+class RiwayatTahap(models.Model):
+    """A move of a period from one stage to the next: who, when."""
+
+    periode = models.ForeignKey(Periode, on_delete=models.CASCADE, related_name="riwayat_tahap")
+    dari = models.CharField(_("dari tahap"), max_length=30, choices=Tahap.choices)
+    ke = models.CharField(_("ke tahap"), max_length=30, choices=Tahap.choices)
+    oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("oleh"), on_delete=models.PROTECT, related_name="+"
+    )
+    waktu = models.DateTimeField(_("waktu"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("riwayat tahap")
+        verbose_name_plural = _("riwayat tahap")
+        ordering = ["waktu", "pk"]
+
+    def __str__(self):
+        return f"{self.periode}: {self.get_dari_display()} → {self.get_ke_display()}"
+
+
+# The instrument: categories → elements → indicators (with rubric levels and required evidence).
+
+
+class JenisKategori(models.TextChoices):
+    UTAMA = "utama", _("Kategori Utama")
+    ELEMEN = "elemen", _("Kategori Elemen")
+    KHUSUS = "khusus", _("Kategori Khusus")
+
+
+class Elemen(models.Model):
+    """An aspect of ASN management, weighted in the main category's total."""
+
+    periode = models.ForeignKey(Periode, on_delete=models.CASCADE, related_name="elemen")
+    kode = models.CharField(_("kode"), max_length=20)
+    nama = models.CharField(_("nama"), max_length=200)
+    bobot = models.DecimalField(_("bobot"), max_digits=6, decimal_places=2)
+    urutan = models.PositiveIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        verbose_name = _("elemen")
+        verbose_name_plural = _("elemen")
+        ordering = ["urutan", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["periode", "kode"], name="elemen_kode_unik_per_periode")
+        ]
+
+    def __str__(self):
+        return f"{self.kode} {self.nama}"
+
+
+class Kategori(models.Model):
+    """An award category: the main one (total), one per element, or the panel's special mention."""
+
+    periode = models.ForeignKey(Periode, on_delete=models.CASCADE, related_name="kategori")
+    kode = models.CharField(_("kode"), max_length=20)
+    jenis = models.CharField(_("jenis"), max_length=10, choices=JenisKategori.choices)
+    nama = models.CharField(_("nama"), max_length=200)
+    elemen = models.OneToOneField(
+        Elemen,
+        verbose_name=_("elemen yang diperingkat"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="kategori",
+    )
+    urutan = models.PositiveIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        verbose_name = _("kategori")
+        verbose_name_plural = _("kategori")
+        ordering = ["urutan", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["periode", "kode"], name="kategori_kode_unik_per_periode"),
+            models.CheckConstraint(condition=Q(jenis__in=JenisKategori.values), name="kategori_jenis_valid"),
+            # An element category ranks exactly one element; the others rank none.
+            models.CheckConstraint(
+                condition=Q(jenis=JenisKategori.ELEMEN, elemen__isnull=False)
+                | (~Q(jenis=JenisKategori.ELEMEN) & Q(elemen__isnull=True)),
+                name="kategori_elemen_sesuai_jenis",
+            ),
+        ]
+
+    def __str__(self):
+        return self.nama
+
+
+class Indikator(models.Model):
+    # The period is the element's; kept here too so that codes are unique per
+    # period in the database and scoring can read a period's indicators directly.
+    periode = models.ForeignKey(Periode, on_delete=models.CASCADE, related_name="indikator")
+    elemen = models.ForeignKey(Elemen, on_delete=models.CASCADE, related_name="indikator")
+    kode = models.CharField(_("kode"), max_length=20)
+    pertanyaan = models.TextField(_("pertanyaan"))
+    panduan = models.TextField(_("panduan"), blank=True)
+    bobot = models.DecimalField(_("bobot"), max_digits=6, decimal_places=2)
+    urutan = models.PositiveIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        verbose_name = _("indikator")
+        verbose_name_plural = _("indikator")
+        ordering = ["elemen__urutan", "urutan", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["periode", "kode"], name="indikator_kode_unik_per_periode")
+        ]
+
+    def __str__(self):
+        return f"{self.kode} {self.pertanyaan[:60]}"
+
+    @property
+    def level_tertinggi(self):
+        """The highest rubric level (uses the prefetched rubric when there is one)."""
+        return max((level.level for level in self.rubrik.all()), default=None)
+
+
+class LevelRubrik(models.Model):
+    indikator = models.ForeignKey(Indikator, on_delete=models.CASCADE, related_name="rubrik")
+    level = models.PositiveSmallIntegerField(_("level"))
+    deskripsi = models.TextField(_("deskripsi"))
+
+    class Meta:
+        verbose_name = _("level rubrik")
+        verbose_name_plural = _("level rubrik")
+        ordering = ["level"]
+        constraints = [models.UniqueConstraint(fields=["indikator", "level"], name="rubrik_level_unik")]
+
+    def __str__(self):
+        return f"{self.level}: {self.deskripsi[:60]}"
+
+
+class SyaratBukti(models.Model):
+    """A document the agency must upload as evidence (bukti dukung) for an indicator."""
+
+    indikator = models.ForeignKey(Indikator, on_delete=models.CASCADE, related_name="syarat_bukti")
+    uraian = models.CharField(_("uraian"), max_length=300)
+    urutan = models.PositiveIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        verbose_name = _("syarat bukti dukung")
+        verbose_name_plural = _("syarat bukti dukung")
+        ordering = ["urutan", "pk"]
+
+    def __str__(self):
+        return self.uraian
+
+
+# Participants and peer groups.
+
+
+class SubKelompok(models.Model):
+    """An admin-defined split of one peer group, e.g. "Kabupaten tipe A"."""
+
+    periode = models.ForeignKey(Periode, on_delete=models.CASCADE, related_name="subkelompok")
+    jenis = models.CharField(_("kelompok"), max_length=20, choices=JenisInstansi.choices)
+    nama = models.CharField(_("nama"), max_length=100)
+
+    class Meta:
+        verbose_name = _("subkelompok")
+        verbose_name_plural = _("subkelompok")
+        ordering = ["jenis", "nama"]
+        constraints = [
+            models.UniqueConstraint(fields=["periode", "jenis", "nama"], name="subkelompok_nama_unik"),
+        ]
+
+    def __str__(self):
+        return self.nama
+
+
+class Peserta(models.Model):
+    """An agency taking part in a period; its peer group is its kind, or a sub-group of it."""
+
+    periode = models.ForeignKey(Periode, on_delete=models.CASCADE, related_name="peserta")
+    instansi = models.ForeignKey(Instansi, on_delete=models.PROTECT, related_name="kepesertaan")
+    subkelompok = models.ForeignKey(
+        SubKelompok,
+        verbose_name=_("subkelompok"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="peserta",
+    )
+
+    class Meta:
+        verbose_name = _("peserta")
+        verbose_name_plural = _("peserta")
+        ordering = ["instansi__nama"]
+        constraints = [
+            models.UniqueConstraint(fields=["periode", "instansi"], name="peserta_unik_per_periode")
+        ]
+
+    def __str__(self):
+        return f"{self.instansi} ({self.periode})"

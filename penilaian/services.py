@@ -1,0 +1,247 @@
+"""Writes on periods, their instrument, timeline and participants.
+
+Each function is one user action in one transaction. A refused action raises
+ValidationError with a message for the user; nothing is half-saved.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from instansi.models import Instansi, JenisInstansi
+
+from . import excel, instrumen
+from .models import JadwalTahap, Periode, Peserta, RiwayatTahap, SubKelompok, Tahap
+
+
+def _kunci(periode):
+    """The period, re-read and locked until the transaction ends, so that a stage
+    move and a change of participants cannot cross each other."""
+    return Periode.objects.select_for_update().get(pk=periode.pk)
+
+
+def _pastikan_belum_beku(periode):
+    if periode.instrumen_beku:
+        raise ValidationError(
+            _(
+                "Instrumen %(periode)s sudah dibekukan karena penilaian mandiri telah dibuka. "
+                "Untuk mengubahnya, buat periode baru dan salin instrumen ini."
+            )
+            % {"periode": periode.nama}
+        )
+
+
+def _pastikan_persiapan(periode, apa):
+    if periode.tahap != Tahap.PERSIAPAN:
+        raise ValidationError(
+            _("%(apa)s hanya dapat diubah pada tahap Persiapan; periode ini sudah di tahap %(tahap)s.")
+            % {"apa": apa, "tahap": periode.get_tahap_display()}
+        )
+
+
+@transaction.atomic
+def buat_periode(*, nama, tahun, oleh, sumber_instrumen="kosong", salin_dari=None):
+    """Create a period in preparation, with the 2023 template, a copy of an earlier instrument, or none."""
+    if Periode.objects.filter(tahun=tahun).exists():
+        raise ValidationError(_("Periode tahun %(tahun)s sudah ada.") % {"tahun": tahun}, code="tahun")
+    periode = Periode.objects.create(nama=nama, tahun=tahun, dibuat_oleh=oleh)
+    if sumber_instrumen == "templat":
+        muat_templat(periode=periode)
+    elif sumber_instrumen == "salin":
+        salin_instrumen(dari=salin_dari, ke=periode)
+    return periode
+
+
+def pasang_instrumen(*, periode, data):
+    """Replace the period's instrument with ``data`` after checking every rule.
+
+    Refused (ValidationError listing every problem) when the instrument is frozen
+    or ``data`` is invalid; the existing instrument then stays as it was.
+    """
+    with transaction.atomic():
+        periode = _kunci(periode)
+        _pastikan_belum_beku(periode)
+        pesan = instrumen.validasi(data)
+        if pesan:
+            raise ValidationError(pesan)
+        instrumen.simpan(data, periode)
+    return instrumen.ringkasan(data)
+
+
+def muat_templat(*, periode):
+    """Load the BKN Award 2023 instrument shipped with the application."""
+    return pasang_instrumen(periode=periode, data=instrumen.dari_json())
+
+
+def salin_instrumen(*, dari, ke):
+    """Copy an earlier period's instrument into this one."""
+    if dari.pk == ke.pk:
+        raise ValidationError(_("Pilih periode lain sebagai sumber salinan."))
+    data = instrumen.dari_periode(dari)
+    if not data.elemen:
+        raise ValidationError(
+            _("Periode %(periode)s belum memiliki instrumen untuk disalin.") % {"periode": dari}
+        )
+    return pasang_instrumen(periode=ke, data=data)
+
+
+def impor_instrumen_excel(*, periode, berkas):
+    """Replace the instrument with the one in an uploaded workbook; all or nothing."""
+    _pastikan_belum_beku(periode)
+    try:
+        data = excel.baca(berkas)
+    except excel.WorkbookTidakValid as exc:
+        raise ValidationError(exc.pesan) from None
+    return pasang_instrumen(periode=periode, data=data)
+
+
+@transaction.atomic
+def simpan_jadwal(*, periode, jadwal):
+    """Set the timeline: ``jadwal`` maps each scheduled stage to (start, end).
+
+    The stages follow each other: each starts after it begins and no earlier
+    than the previous one ends.
+    """
+    pesan = []
+    sebelumnya = None
+    for tahap in Tahap.terjadwal():
+        mulai, selesai = jadwal[tahap]
+        if mulai >= selesai:
+            pesan.append(
+                _("Tahap %(tahap)s: waktu selesai harus setelah waktu mulai.") % {"tahap": tahap.label}
+            )
+        if sebelumnya and mulai < jadwal[sebelumnya][1]:
+            pesan.append(
+                _("Tahap %(tahap)s tidak boleh dimulai sebelum tahap %(sebelum)s selesai.")
+                % {"tahap": tahap.label, "sebelum": sebelumnya.label}
+            )
+        sebelumnya = tahap
+    if pesan:
+        raise ValidationError(pesan)
+    for tahap, (mulai, selesai) in jadwal.items():
+        JadwalTahap.objects.update_or_create(
+            periode=periode, tahap=tahap, defaults={"mulai": mulai, "selesai": selesai}
+        )
+
+
+@transaction.atomic
+def tetapkan_peserta(*, periode, jenis):
+    """Make every active agency of the chosen kinds a participant, and only those.
+
+    Returns (added, removed). Allowed while the period is in preparation.
+    """
+    periode = _kunci(periode)
+    _pastikan_persiapan(periode, _("Peserta"))
+    if not jenis:
+        raise ValidationError(_("Pilih sedikitnya satu kelompok instansi."))
+    sasaran = set(Instansi.objects.filter(aktif=True, jenis__in=jenis).values_list("pk", flat=True))
+    ada = set(periode.peserta.values_list("instansi_id", flat=True))
+    dihapus, _detail = periode.peserta.exclude(instansi_id__in=sasaran).delete()
+    Peserta.objects.bulk_create(Peserta(periode=periode, instansi_id=pk) for pk in sorted(sasaran - ada))
+    return len(sasaran - ada), dihapus
+
+
+@transaction.atomic
+def tambah_peserta(*, periode, instansi):
+    periode = _kunci(periode)
+    _pastikan_persiapan(periode, _("Peserta"))
+    if not instansi.aktif:
+        raise ValidationError(_("%(instansi)s tidak aktif.") % {"instansi": instansi})
+    peserta, dibuat = Peserta.objects.get_or_create(periode=periode, instansi=instansi)
+    if not dibuat:
+        raise ValidationError(_("%(instansi)s sudah menjadi peserta.") % {"instansi": instansi})
+    return peserta
+
+
+@transaction.atomic
+def hapus_peserta(*, peserta):
+    _pastikan_persiapan(_kunci(peserta.periode), _("Peserta"))
+    peserta.delete()
+
+
+def _pastikan_sebelum_penetapan(periode):
+    if Tahap.urutan(periode.tahap) >= Tahap.urutan(Tahap.PENETAPAN):
+        raise ValidationError(_("Subkelompok tidak dapat diubah lagi setelah tahap Penetapan dimulai."))
+
+
+@transaction.atomic
+def buat_subkelompok(*, periode, jenis, nama):
+    periode = _kunci(periode)
+    _pastikan_sebelum_penetapan(periode)
+    nama = nama.strip()
+    if SubKelompok.objects.filter(periode=periode, jenis=jenis, nama__iexact=nama).exists():
+        raise ValidationError(_("Subkelompok %(nama)s sudah ada.") % {"nama": nama})
+    return SubKelompok.objects.create(periode=periode, jenis=jenis, nama=nama)
+
+
+@transaction.atomic
+def hapus_subkelompok(*, subkelompok):
+    """Delete a sub-group; its members go back to their kind's group."""
+    _pastikan_sebelum_penetapan(_kunci(subkelompok.periode))
+    subkelompok.delete()
+
+
+@transaction.atomic
+def atur_subkelompok(*, periode, peserta_ids, subkelompok):
+    """Put participants into a sub-group (or back into their kind's group with None).
+
+    A sub-group only takes participants of its own kind.
+    """
+    periode = _kunci(periode)
+    _pastikan_sebelum_penetapan(periode)
+    peserta = periode.peserta.filter(pk__in=peserta_ids).select_related("instansi")
+    if subkelompok is not None:
+        lain = [p.instansi.nama for p in peserta if p.instansi.jenis != subkelompok.jenis]
+        if lain:
+            raise ValidationError(
+                _("Subkelompok %(sub)s hanya untuk %(jenis)s; tidak cocok: %(lain)s.")
+                % {
+                    "sub": subkelompok.nama,
+                    "jenis": JenisInstansi(subkelompok.jenis).label,
+                    "lain": ", ".join(lain),
+                }
+            )
+    return peserta.update(subkelompok=subkelompok)
+
+
+def syarat_tahap_berikutnya(periode):
+    """What still stands in the way of the next stage (empty when it may open)."""
+    ke = periode.tahap_berikutnya
+    if ke is None:
+        return [_("Periode sudah berada di tahap terakhir.")]
+    syarat = []
+    if ke == Tahap.PENILAIAN_MANDIRI:
+        data = instrumen.dari_periode(periode)
+        if not data.elemen:
+            syarat.append(_("Instrumen belum diisi."))
+        elif instrumen.validasi(data):
+            syarat.append(_("Instrumen belum valid; perbaiki masalah yang tercantum pada halaman instrumen."))
+        if not periode.peserta.exists():
+            syarat.append(_("Belum ada instansi peserta."))
+        if periode.jadwal.count() < len(Tahap.terjadwal()):
+            syarat.append(_("Jadwal tahapan belum lengkap."))
+    return syarat
+
+
+@transaction.atomic
+def maju_tahap(*, periode, dari, oleh):
+    """Move the period from stage ``dari`` to the next one, and log who did it.
+
+    ``dari`` is the stage the admin saw when confirming: a second click, or a
+    colleague who moved the period meanwhile, makes the stages differ and the
+    move is refused instead of skipping a stage.
+    """
+    periode = _kunci(periode)
+    if periode.tahap != dari:
+        raise ValidationError(
+            _("Periode sudah berada di tahap %(tahap)s; tahap tidak dapat dilompati. Muat ulang halaman.")
+            % {"tahap": periode.get_tahap_display()}
+        )
+    syarat = syarat_tahap_berikutnya(periode)
+    if syarat:
+        raise ValidationError(syarat)
+    ke = periode.tahap_berikutnya
+    RiwayatTahap.objects.create(periode=periode, dari=periode.tahap, ke=ke, oleh=oleh)
+    periode.tahap = ke
+    periode.save(update_fields=["tahap"])
+    return periode

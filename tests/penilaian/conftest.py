@@ -1,0 +1,34 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from penilaian import services
+from penilaian.models import Tahap
+
+from ..factories import PeriodeFactory
+
+
+def jadwal_lengkap(awal=None):
+    """A valid timeline: each stage two weeks, starting a week ago."""
+    awal = awal or timezone.now() - timedelta(days=7)
+    return {
+        tahap: (awal + timedelta(days=14 * n), awal + timedelta(days=14 * (n + 1)))
+        for n, tahap in enumerate(Tahap.terjadwal())
+    }
+
+
+@pytest.fixture
+def periode(admin_bkn):
+    """A period in preparation with the 2023 template instrument."""
+    periode = PeriodeFactory(nama="BKN Award 2030", tahun=2030, dibuat_oleh=admin_bkn)
+    services.muat_templat(periode=periode)
+    return periode
+
+
+@pytest.fixture
+def periode_siap(periode, instansi_a, instansi_b):
+    """A period ready to open self-assessment: instrument, timeline, participants."""
+    services.simpan_jadwal(periode=periode, jadwal=jadwal_lengkap())
+    services.tetapkan_peserta(periode=periode, jenis=["kabupaten"])
+    return periode
