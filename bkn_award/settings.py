@@ -197,8 +197,26 @@ STORAGES = {
     },
 }
 # Agencies' evidence and rendered certificates: never under a public URL, only
-# served by views that check permissions.
+# served by views that check permissions. Files go through Django's storage API
+# ("bukti"), so an S3-compatible store (django-storages) can replace the folder.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
+STORAGES["bukti"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT / "bukti"), "base_url": None},
+}
+
+# Evidence uploads: a limit per file and a quota per agency (both in MB). Uploads
+# above FILE_UPLOAD_MAX_MEMORY_SIZE are streamed to a temporary file in chunks.
+BUKTI_MAKS_MB = env_int("BUKTI_MAKS_MB", 20)
+BUKTI_KUOTA_MB = env_int("BUKTI_KUOTA_MB", 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR") or None
+# Production behind nginx/Apache: let the web server send private files after
+# the view has checked permissions. "x-accel-redirect" (nginx, with an internal
+# location at BUKTI_SENDFILE_PREFIX aliasing PRIVATE_MEDIA_ROOT/bukti/) or
+# "x-sendfile" (Apache mod_xsendfile); empty: Django streams the file itself.
+BUKTI_SENDFILE = os.environ.get("BUKTI_SENDFILE", "")
+BUKTI_SENDFILE_PREFIX = os.environ.get("BUKTI_SENDFILE_PREFIX", "/_bukti_internal/")
 
 # E-mail (password reset): the console in development, SMTP when EMAIL_HOST is set.
 if os.environ.get("EMAIL_HOST"):

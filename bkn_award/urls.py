@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from instansi.forms import FormMasuk
+from penilaian.urls import mandiri_patterns
+from penilaian.views.mandiri import unduh_bukti
 
 from . import views
 
@@ -48,6 +50,8 @@ urlpatterns = [
     path("akun/", include(auth_patterns)),
     path("instansi/", include("instansi.urls")),
     path("periode/", include("penilaian.urls")),
+    path("penilaian-mandiri/", include(mandiri_patterns)),
+    path("bukti/<int:pk>/", unduh_bukti, name="bukti"),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -12,7 +12,8 @@ from rules.contrib.views import permission_required
 
 from instansi.models import Pengguna, Peran
 from instansi.queries import jumlah_per_jenis
-from penilaian.queries import daftar_periode
+from penilaian import services as penilaian_services
+from penilaian.queries import daftar_periode, get_peserta_operator, kemajuan_peserta, periode_operator
 
 from .celery import app as celery_app
 
@@ -59,7 +60,18 @@ def beranda_penilai(request):
 
 @permission_required("instansi.beranda_operator", raise_exception=True)
 def beranda_operator(request):
-    return render(request, "beranda/operator.html", {"instansi": request.user.instansi})
+    konteks = {"instansi": request.user.instansi}
+    periode = periode_operator(request.user)
+    if periode is not None:
+        peserta = get_peserta_operator(request.user, periode.tahun)
+        konteks.update(
+            peserta=peserta,
+            periode=peserta.periode,
+            kemajuan=kemajuan_peserta(peserta),
+            tenggat=penilaian_services.tenggat(peserta),
+            terkunci=penilaian_services.alasan_terkunci(peserta),
+        )
+    return render(request, "beranda/operator.html", konteks)
 
 
 @login_not_required

@@ -154,3 +154,57 @@ class AturSubkelompokForm(forms.Form):
 
 class MajuTahapForm(forms.Form):
     dari = forms.ChoiceField(choices=Tahap.choices, widget=forms.HiddenInput)
+
+
+class JawabanForm(forms.Form):
+    level = forms.TypedChoiceField(
+        label=_("Level menurut penilaian instansi"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Pilih level yang sesuai dengan kondisi instansi.")},
+    )
+    penjelasan = forms.CharField(
+        label=_("Penjelasan"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Jelaskan mengapa level ini sesuai dan rujuk bukti dukung yang diunggah."),
+    )
+
+    def __init__(self, *args, indikator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = [
+            (r.level, f"{r.level} — {r.deskripsi}") for r in indikator.rubrik.all()
+        ]
+
+
+class UnggahBuktiForm(forms.Form):
+    berkas = forms.FileField(
+        label=_("Berkas bukti dukung"),
+        help_text=_("PDF, JPG, PNG, XLSX atau DOCX."),
+        error_messages={
+            "required": _("Pilih berkas yang akan diunggah."),
+            "empty": _("Berkas kosong (0 bita)."),
+        },
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.xlsx,.docx"}),
+        allow_empty_file=True,  # refused with our own message, which says why
+    )
+    syarat = forms.ModelChoiceField(
+        label=_("Untuk bukti wajib"),
+        queryset=None,
+        required=False,
+        empty_label=_("Bukti pendukung lain"),
+    )
+    mengganti = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, indikator, peserta, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["syarat"].queryset = indikator.syarat_bukti.all()
+        self.fields["mengganti"].queryset = peserta.bukti.filter(indikator=indikator)
+
+
+class BukaKembaliForm(forms.Form):
+    alasan = forms.CharField(label=_("Alasan"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    tenggat = forms.DateTimeField(
+        label=_("Boleh diubah sampai"), widget=DateTimeLocalInput(), input_formats=["%Y-%m-%dT%H:%M"]
+    )

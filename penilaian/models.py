@@ -278,6 +278,12 @@ class Peserta(models.Model):
         blank=True,
         related_name="peserta",
     )
+    dikirim_pada = models.DateTimeField(_("dikirim pada"), null=True, blank=True)
+    dikirim_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Set when an admin reopens the submission: the agency may change it until then.
+    tenggat_khusus = models.DateTimeField(_("tenggat khusus"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("peserta")
@@ -289,3 +295,92 @@ class Peserta(models.Model):
 
     def __str__(self):
         return f"{self.instansi} ({self.periode})"
+
+
+# Self-assessment and evidence.
+
+
+class JawabanMandiri(models.Model):
+    """An agency's own answer to an indicator: the rubric level it claims, and why."""
+
+    peserta = models.ForeignKey(Peserta, on_delete=models.CASCADE, related_name="jawaban")
+    indikator = models.ForeignKey(Indikator, on_delete=models.PROTECT, related_name="jawaban_mandiri")
+    level = models.PositiveSmallIntegerField(_("level"), null=True, blank=True)
+    penjelasan = models.TextField(_("penjelasan"), blank=True)
+    diperbarui = models.DateTimeField(_("diperbarui"), auto_now=True)
+    diperbarui_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("jawaban penilaian mandiri")
+        verbose_name_plural = _("jawaban penilaian mandiri")
+        constraints = [models.UniqueConstraint(fields=["peserta", "indikator"], name="jawaban_unik")]
+
+    def __str__(self):
+        return f"{self.peserta.instansi} · {self.indikator.kode}: {self.level}"
+
+
+class JenisBerkas(models.TextChoices):
+    PDF = "pdf", "PDF"
+    JPG = "jpg", "JPG"
+    PNG = "png", "PNG"
+    XLSX = "xlsx", "Excel (XLSX)"
+    DOCX = "docx", "Word (DOCX)"
+
+
+class BuktiDukung(models.Model):
+    """An evidence file an agency uploaded for an indicator.
+
+    The file lives in the private "bukti" storage under a random name
+    (``lokasi``); ``nama_berkas`` is the sanitised original name, for display.
+    """
+
+    peserta = models.ForeignKey(Peserta, on_delete=models.CASCADE, related_name="bukti")
+    indikator = models.ForeignKey(Indikator, on_delete=models.PROTECT, related_name="bukti")
+    syarat = models.ForeignKey(
+        SyaratBukti,
+        verbose_name=_("untuk bukti wajib"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="bukti",
+    )
+    nama_berkas = models.CharField(_("nama berkas"), max_length=255)
+    lokasi = models.CharField(_("lokasi penyimpanan"), max_length=255, unique=True)
+    jenis = models.CharField(_("jenis berkas"), max_length=10, choices=JenisBerkas.choices)
+    ukuran = models.BigIntegerField(_("ukuran (bita)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    diunggah = models.DateTimeField(_("diunggah"), default=timezone.now)
+    diunggah_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("bukti dukung")
+        verbose_name_plural = _("bukti dukung")
+        ordering = ["diunggah", "pk"]
+        constraints = [
+            # The same file twice on one indicator is a double upload, not new evidence.
+            models.UniqueConstraint(
+                fields=["peserta", "indikator", "sha256"], name="bukti_berkas_unik_per_indikator"
+            ),
+            models.CheckConstraint(condition=Q(jenis__in=JenisBerkas.values), name="bukti_jenis_valid"),
+        ]
+
+    def __str__(self):
+        return self.nama_berkas
+
+
+class PembukaanKembali(models.Model):
+    """An admin reopened an agency's submitted self-assessment: why, until when, who."""
+
+    peserta = models.ForeignKey(Peserta, on_delete=models.CASCADE, related_name="pembukaan_kembali")
+    alasan = models.TextField(_("alasan"))
+    tenggat = models.DateTimeField(_("tenggat baru"))
+    oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    waktu = models.DateTimeField(_("waktu"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pembukaan kembali")
+        verbose_name_plural = _("pembukaan kembali")
+        ordering = ["waktu", "pk"]
+
+    def __str__(self):
+        return f"{self.peserta}: {self.alasan[:40]}"

@@ -1,25 +1,39 @@
 from django.urls import path
 
-from . import views
+from .views import mandiri, periode
 
 app_name = "penilaian"
 
 urlpatterns = [
-    path("", views.daftar_periode, name="periode_daftar"),
-    path("baru/", views.periode_baru, name="periode_baru"),
-    path("<int:tahun>/", views.periode_detail, name="periode"),
-    path("<int:tahun>/jadwal/", views.jadwal, name="jadwal"),
-    path("<int:tahun>/tahap/maju/", views.tahap_maju, name="tahap_maju"),
-    path("<int:tahun>/instrumen/", views.instrumen_detail, name="instrumen"),
-    path("<int:tahun>/instrumen/ekspor/", views.instrumen_ekspor, name="instrumen_ekspor"),
-    path("<int:tahun>/instrumen/impor/", views.instrumen_impor, name="instrumen_impor"),
-    path("<int:tahun>/instrumen/templat/", views.instrumen_templat, name="instrumen_templat"),
-    path("<int:tahun>/instrumen/salin/", views.instrumen_salin, name="instrumen_salin"),
-    path("<int:tahun>/peserta/", views.peserta, name="peserta"),
-    path("<int:tahun>/peserta/tetapkan/", views.peserta_tetapkan, name="peserta_tetapkan"),
-    path("<int:tahun>/peserta/tambah/", views.peserta_tambah, name="peserta_tambah"),
-    path("<int:tahun>/peserta/<int:pk>/hapus/", views.peserta_hapus, name="peserta_hapus"),
-    path("<int:tahun>/peserta/subkelompok/", views.peserta_subkelompok, name="peserta_subkelompok"),
-    path("<int:tahun>/subkelompok/baru/", views.subkelompok_buat, name="subkelompok_buat"),
-    path("<int:tahun>/subkelompok/<int:pk>/hapus/", views.subkelompok_hapus, name="subkelompok_hapus"),
+    path("", periode.daftar_periode, name="periode_daftar"),
+    path("baru/", periode.periode_baru, name="periode_baru"),
+    path("<int:tahun>/", periode.periode_detail, name="periode"),
+    path("<int:tahun>/jadwal/", periode.jadwal, name="jadwal"),
+    path("<int:tahun>/tahap/maju/", periode.tahap_maju, name="tahap_maju"),
+    path("<int:tahun>/instrumen/", periode.instrumen_detail, name="instrumen"),
+    path("<int:tahun>/instrumen/ekspor/", periode.instrumen_ekspor, name="instrumen_ekspor"),
+    path("<int:tahun>/instrumen/impor/", periode.instrumen_impor, name="instrumen_impor"),
+    path("<int:tahun>/instrumen/templat/", periode.instrumen_templat, name="instrumen_templat"),
+    path("<int:tahun>/instrumen/salin/", periode.instrumen_salin, name="instrumen_salin"),
+    path("<int:tahun>/peserta/", periode.peserta, name="peserta"),
+    path("<int:tahun>/peserta/tetapkan/", periode.peserta_tetapkan, name="peserta_tetapkan"),
+    path("<int:tahun>/peserta/tambah/", periode.peserta_tambah, name="peserta_tambah"),
+    path("<int:tahun>/peserta/<int:pk>/hapus/", periode.peserta_hapus, name="peserta_hapus"),
+    path("<int:tahun>/peserta/subkelompok/", periode.peserta_subkelompok, name="peserta_subkelompok"),
+    path("<int:tahun>/subkelompok/baru/", periode.subkelompok_buat, name="subkelompok_buat"),
+    path("<int:tahun>/subkelompok/<int:pk>/hapus/", periode.subkelompok_hapus, name="subkelompok_hapus"),
+    path("<int:tahun>/pengisian/", mandiri.pengisian, name="pengisian"),
+    path("<int:tahun>/pengisian/<str:kode>/", mandiri.pengisian_instansi, name="pengisian_instansi"),
+    path("<int:tahun>/pengisian/<str:kode>/bukti.zip", mandiri.pengisian_zip, name="pengisian_zip"),
+    path("<int:tahun>/pengisian/<str:kode>/buka-kembali/", mandiri.buka_kembali, name="buka_kembali"),
 ]
+
+mandiri_patterns = (
+    [
+        path("<int:tahun>/", mandiri.ringkasan, name="ringkasan"),
+        path("<int:tahun>/kirim/", mandiri.kirim, name="kirim"),
+        path("<int:tahun>/bukti/<int:pk>/hapus/", mandiri.hapus_bukti, name="hapus_bukti"),
+        path("<int:tahun>/<str:kode>/", mandiri.indikator, name="indikator"),
+    ],
+    "mandiri",
+)

@@ -16,11 +16,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "bukti": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(settings.PRIVATE_MEDIA_ROOT / "bukti")},
+        },
     }
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     if not os.environ.get("CACHE_URL"):
         # Keep the development server's file cache out of the tests.
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -9,3 +9,9 @@ register = template.Library()
 def rentang_halaman(page):
     """Page numbers around the current page, with ellipses: 1 2 … 7 8 9 … 20 21."""
     return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+
+
+@register.filter
+def dictget(mapping, key):
+    """mapping[key], or an empty list: for per-row lookups in a table."""
+    return mapping.get(key, [])

@@ -32,3 +32,19 @@ def periode_siap(periode, instansi_a, instansi_b):
     services.simpan_jadwal(periode=periode, jadwal=jadwal_lengkap())
     services.tetapkan_peserta(periode=periode, jenis=["kabupaten"])
     return periode
+
+
+@pytest.fixture
+def periode_mandiri(admin_bkn, periode_siap):
+    """A period open for self-assessment (until a week from now), instansi_a and instansi_b taking part."""
+    return services.maju_tahap(periode=periode_siap, dari=Tahap.PERSIAPAN, oleh=admin_bkn)
+
+
+@pytest.fixture
+def peserta_a(periode_mandiri, instansi_a):
+    return periode_mandiri.peserta.get(instansi=instansi_a)
+
+
+@pytest.fixture
+def peserta_b(periode_mandiri, instansi_b):
+    return periode_mandiri.peserta.get(instansi=instansi_b)

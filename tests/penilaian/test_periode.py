@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from instansi.models import JenisInstansi
 from penilaian import instrumen, services
@@ -162,7 +163,19 @@ def test_a_double_click_does_not_skip_a_stage(client_of, admin_bkn, periode_siap
     )
 
 
+def test_verification_waits_for_the_self_assessment_deadline(admin_bkn, periode_siap):
+    periode = services.maju_tahap(periode=periode_siap, dari=Tahap.PERSIAPAN, oleh=admin_bkn)
+
+    [syarat] = services.syarat_tahap_berikutnya(periode)
+
+    assert syarat.startswith("Batas waktu penilaian mandiri (")
+    assert syarat.endswith(") belum lewat; instansi masih dapat mengisi.")
+
+
 def test_stages_are_walked_one_by_one_to_the_end(admin_bkn, periode_siap):
+    periode_siap.jadwal.filter(tahap=Tahap.PENILAIAN_MANDIRI).update(
+        selesai=timezone.now() - timedelta(minutes=1)
+    )
     for tahap in list(Tahap)[:-1]:
         periode_siap = services.maju_tahap(periode=periode_siap, dari=tahap, oleh=admin_bkn)
 

@@ -11,8 +11,8 @@ from rules.contrib.views import permission_required
 
 from instansi.forms import FilterInstansiForm
 
-from . import excel, instrumen, queries, services
-from .forms import (
+from .. import excel, instrumen, queries, services
+from ..forms import (
     AturSubkelompokForm,
     ImporInstrumenForm,
     JadwalForm,
@@ -23,7 +23,7 @@ from .forms import (
     TambahPesertaForm,
     TetapkanPesertaForm,
 )
-from .models import Peserta, SubKelompok, Tahap
+from ..models import Peserta, SubKelompok, Tahap
 
 kelola_periode = permission_required("penilaian.kelola_periode", raise_exception=True)
 

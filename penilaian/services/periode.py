@@ -6,12 +6,14 @@ ValidationError with a message for the user; nothing is half-saved.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from instansi.models import Instansi, JenisInstansi
 
-from . import excel, instrumen
-from .models import JadwalTahap, Periode, Peserta, RiwayatTahap, SubKelompok, Tahap
+from .. import excel, instrumen
+from ..models import JadwalTahap, Periode, Peserta, RiwayatTahap, SubKelompok, Tahap
 
 
 def _kunci(periode):
@@ -220,6 +222,13 @@ def syarat_tahap_berikutnya(periode):
             syarat.append(_("Belum ada instansi peserta."))
         if periode.jadwal.count() < len(Tahap.terjadwal()):
             syarat.append(_("Jadwal tahapan belum lengkap."))
+    if ke == Tahap.VERIFIKASI:
+        mandiri = periode.jadwal.filter(tahap=Tahap.PENILAIAN_MANDIRI).first()
+        if mandiri and timezone.now() < mandiri.selesai:
+            syarat.append(
+                _("Batas waktu penilaian mandiri (%(waktu)s) belum lewat; instansi masih dapat mengisi.")
+                % {"waktu": date_format(timezone.localtime(mandiri.selesai), "j F Y H.i")}
+            )
     return syarat
 
 

@@ -1,0 +1,51 @@
+"""Writes of the penilaian app, one module per part of the process."""
+
+from .mandiri import (
+    alasan_terkunci,
+    buka_kembali,
+    hapus_bukti,
+    kirim_penilaian_mandiri,
+    simpan_jawaban,
+    tenggat,
+    unggah_bukti,
+)
+from .periode import (
+    atur_subkelompok,
+    buat_periode,
+    buat_subkelompok,
+    hapus_peserta,
+    hapus_subkelompok,
+    impor_instrumen_excel,
+    maju_tahap,
+    muat_templat,
+    pasang_instrumen,
+    salin_instrumen,
+    simpan_jadwal,
+    syarat_tahap_berikutnya,
+    tambah_peserta,
+    tetapkan_peserta,
+)
+
+__all__ = [
+    "alasan_terkunci",
+    "atur_subkelompok",
+    "buat_periode",
+    "buat_subkelompok",
+    "buka_kembali",
+    "hapus_bukti",
+    "hapus_peserta",
+    "hapus_subkelompok",
+    "impor_instrumen_excel",
+    "kirim_penilaian_mandiri",
+    "maju_tahap",
+    "muat_templat",
+    "pasang_instrumen",
+    "salin_instrumen",
+    "simpan_jadwal",
+    "simpan_jawaban",
+    "syarat_tahap_berikutnya",
+    "tambah_peserta",
+    "tenggat",
+    "tetapkan_peserta",
+    "unggah_bukti",
+]

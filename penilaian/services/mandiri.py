@@ -1,0 +1,207 @@
+"""Writes of an agency's self-assessment: answers, evidence, submission, reopening.
+
+Every change goes through ``_kunci_untuk_ubah``: it locks the participant's row
+and refuses the change, whatever the browser sent, once the assessment is
+submitted or past its deadline.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from .. import berkas as berkas_bukti
+from ..models import BuktiDukung, JawabanMandiri, PembukaanKembali, Peserta, Tahap
+from ..queries import kemajuan_peserta
+
+
+def tenggat(peserta):
+    """Until when the agency may change its self-assessment (None if no timeline)."""
+    jadwal = peserta.periode.jadwal_tahap(Tahap.PENILAIAN_MANDIRI)
+    batas = jadwal.selesai if jadwal else None
+    if peserta.tenggat_khusus and (batas is None or peserta.tenggat_khusus > batas):
+        return peserta.tenggat_khusus
+    return batas
+
+
+def _waktu(dt):
+    return date_format(timezone.localtime(dt), "j F Y H.i") + " WIB"
+
+
+def alasan_terkunci(peserta, sekarang=None):
+    """Why the agency may not change its self-assessment now, or None when it may."""
+    sekarang = sekarang or timezone.now()
+    periode = peserta.periode
+    if peserta.dikirim_pada:
+        return _("Penilaian mandiri sudah dikirim pada %(waktu)s; isiannya tidak dapat diubah lagi.") % {
+            "waktu": _waktu(peserta.dikirim_pada)
+        }
+    if periode.tahap == Tahap.PERSIAPAN:
+        return _("Penilaian mandiri %(periode)s belum dibuka.") % {"periode": periode.nama}
+    jadwal = periode.jadwal_tahap(Tahap.PENILAIAN_MANDIRI)
+    if jadwal and sekarang < jadwal.mulai:
+        return _("Penilaian mandiri baru dibuka pada %(waktu)s.") % {"waktu": _waktu(jadwal.mulai)}
+    batas = tenggat(peserta)
+    dibuka_kembali = peserta.tenggat_khusus is not None
+    if periode.tahap not in (Tahap.PENILAIAN_MANDIRI, Tahap.VERIFIKASI) or (
+        periode.tahap == Tahap.VERIFIKASI and not dibuka_kembali
+    ):
+        return _("Tahap penilaian mandiri sudah berakhir; isian tidak dapat diubah lagi.")
+    if batas and sekarang >= batas:
+        return _("Batas waktu penilaian mandiri (%(waktu)s) sudah lewat; perubahan tidak dapat disimpan.") % {
+            "waktu": _waktu(batas)
+        }
+    return None
+
+
+def _kunci_untuk_ubah(peserta):
+    """The participant, locked for this transaction, if its self-assessment may change; else ValidationError."""
+    peserta = Peserta.objects.select_for_update().select_related("periode", "instansi").get(pk=peserta.pk)
+    alasan = alasan_terkunci(peserta)
+    if alasan:
+        raise ValidationError(alasan, code="terkunci")
+    return peserta
+
+
+@transaction.atomic
+def simpan_jawaban(*, peserta, indikator, level, penjelasan, oleh):
+    """Save the agency's level and explanation for one indicator."""
+    _kunci_untuk_ubah(peserta)
+    levels = [r.level for r in indikator.rubrik.all()]
+    if level is not None and level not in levels:
+        raise ValidationError(_("Pilih salah satu level rubrik indikator ini."), code="level")
+    jawaban, _created = JawabanMandiri.objects.update_or_create(
+        peserta=peserta,
+        indikator=indikator,
+        defaults={"level": level, "penjelasan": penjelasan.strip(), "diperbarui_oleh": oleh},
+    )
+    return jawaban
+
+
+def unggah_bukti(*, peserta, indikator, berkas, syarat=None, oleh, mengganti=None):
+    """Check and store an evidence file for an indicator; ``mengganti`` is a file it replaces.
+
+    The file is checked and stored before anything is written to the database,
+    and a replaced file is deleted only once the new one is safely recorded: a
+    refused upload leaves every stored file as it was.
+    """
+    if syarat is not None and syarat.indikator_id != indikator.pk:
+        raise ValidationError(_("Bukti wajib yang dipilih bukan milik indikator ini."))
+    if mengganti is not None and (
+        mengganti.peserta_id != peserta.pk or mengganti.indikator_id != indikator.pk
+    ):
+        raise ValidationError(_("Berkas yang akan diganti tidak ditemukan pada indikator ini."))
+    # Refuse early, before reading the file, when nothing may change anyway.
+    alasan = alasan_terkunci(Peserta.objects.select_related("periode").get(pk=peserta.pk))
+    if alasan:
+        raise ValidationError(alasan, code="terkunci")
+    jenis, sha256, ukuran = berkas_bukti.periksa(berkas)
+    if BuktiDukung.objects.filter(peserta=peserta, indikator=indikator, sha256=sha256).exists():
+        raise ValidationError(_duplikat(peserta, indikator, sha256), code="duplikat")
+    lokasi = berkas_bukti.simpan(berkas, folder=f"{peserta.periode.tahun}/{peserta.instansi_id}", jenis=jenis)
+    try:
+        with transaction.atomic():
+            _kunci_untuk_ubah(peserta)
+            terpakai = BuktiDukung.objects.filter(peserta=peserta).aggregate(n=Sum("ukuran"))["n"] or 0
+            if mengganti is not None:
+                terpakai -= mengganti.ukuran
+            kuota = settings.BUKTI_KUOTA_MB * 1024 * 1024
+            if terpakai + ukuran > kuota:
+                raise ValidationError(
+                    _(
+                        "Kuota penyimpanan instansi (%(kuota)s MB) akan terlampaui. Hapus berkas yang tidak diperlukan."
+                    )
+                    % {"kuota": settings.BUKTI_KUOTA_MB}
+                )
+            if mengganti is not None:
+                BuktiDukung.objects.filter(pk=mengganti.pk).delete()
+                transaction.on_commit(lambda lama=mengganti.lokasi: berkas_bukti.hapus(lama))
+            bukti = BuktiDukung.objects.create(
+                peserta=peserta,
+                indikator=indikator,
+                syarat=syarat if syarat is not None else getattr(mengganti, "syarat", None),
+                nama_berkas=berkas_bukti.nama_aman(berkas.name),
+                lokasi=lokasi,
+                jenis=jenis,
+                ukuran=ukuran,
+                sha256=sha256,
+                diunggah_oleh=oleh,
+            )
+    except IntegrityError:
+        # Two identical uploads at the same moment (a double click): one wins.
+        berkas_bukti.hapus(lokasi)
+        raise ValidationError(_duplikat(peserta, indikator, sha256), code="duplikat") from None
+    except BaseException:
+        berkas_bukti.hapus(lokasi)
+        raise
+    return bukti
+
+
+def _duplikat(peserta, indikator, sha256):
+    ada = BuktiDukung.objects.filter(peserta=peserta, indikator=indikator, sha256=sha256).first()
+    nama = ada.nama_berkas if ada else ""
+    return _("Berkas yang sama sudah diunggah untuk indikator ini (%(nama)s).") % {"nama": nama}
+
+
+@transaction.atomic
+def hapus_bukti(*, bukti):
+    """Delete an evidence file (the stored file goes once the deletion is committed)."""
+    _kunci_untuk_ubah(bukti.peserta)
+    bukti.delete()
+    transaction.on_commit(lambda: berkas_bukti.hapus(bukti.lokasi))
+
+
+@transaction.atomic
+def kirim_penilaian_mandiri(*, peserta, oleh):
+    """Submit the self-assessment; afterwards it is read-only.
+
+    Refused, with what is missing, until every indicator is answered and every
+    required document is uploaded. A second click finds it already submitted.
+    """
+    peserta = _kunci_untuk_ubah(peserta)
+    kemajuan = kemajuan_peserta(peserta)
+    if not kemajuan.lengkap:
+        pesan = []
+        if kemajuan.belum_dijawab:
+            pesan.append(
+                _("%(n)s indikator belum dijawab: %(kode)s.")
+                % {"n": len(kemajuan.belum_dijawab), "kode": ", ".join(kemajuan.belum_dijawab)}
+            )
+        if kemajuan.bukti_kurang:
+            pesan.append(
+                _("%(n)s bukti wajib belum diunggah, antara lain pada indikator %(kode)s.")
+                % {
+                    "n": kemajuan.jumlah_bukti_kurang,
+                    "kode": ", ".join(kemajuan.bukti_kurang),
+                }
+            )
+        raise ValidationError(pesan, code="belum_lengkap")
+    peserta.dikirim_pada = timezone.now()
+    peserta.dikirim_oleh = oleh
+    peserta.save(update_fields=["dikirim_pada", "dikirim_oleh"])
+    return peserta
+
+
+@transaction.atomic
+def buka_kembali(*, peserta, alasan, tenggat_baru, oleh):
+    """Reopen one agency's self-assessment until ``tenggat_baru``, with a logged reason."""
+    peserta = Peserta.objects.select_for_update().select_related("periode").get(pk=peserta.pk)
+    alasan = alasan.strip()
+    if not alasan:
+        raise ValidationError(_("Tuliskan alasan pembukaan kembali."), code="alasan")
+    if tenggat_baru <= timezone.now():
+        raise ValidationError(_("Tenggat baru harus di masa depan."), code="tenggat")
+    if peserta.periode.tahap not in (Tahap.PENILAIAN_MANDIRI, Tahap.VERIFIKASI):
+        raise ValidationError(
+            _("Penilaian mandiri hanya dapat dibuka kembali pada tahap Penilaian mandiri atau Verifikasi."),
+            code="tahap",
+        )
+    PembukaanKembali.objects.create(peserta=peserta, alasan=alasan, tenggat=tenggat_baru, oleh=oleh)
+    peserta.dikirim_pada = None
+    peserta.dikirim_oleh = None
+    peserta.tenggat_khusus = tenggat_baru
+    peserta.save(update_fields=["dikirim_pada", "dikirim_oleh", "tenggat_khusus"])
+    return peserta

@@ -1,0 +1,294 @@
+"""The operator's self-assessment, evidence downloads, and the admin's completion overview."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from rules.contrib.views import permission_required
+
+from instansi.forms import FilterInstansiForm
+
+from .. import berkas, queries, services
+from ..forms import BukaKembaliForm, JawabanForm, UnggahBuktiForm
+from ..models import BuktiDukung, Indikator
+from ..queries import StatusPengisian
+
+isi_mandiri = permission_required("penilaian.isi_mandiri", raise_exception=True)
+kelola_periode = permission_required("penilaian.kelola_periode", raise_exception=True)
+
+
+def _pesan_galat(request, exc):
+    for pesan in exc.messages:
+        messages.error(request, pesan)
+
+
+@isi_mandiri
+def ringkasan(request, tahun):
+    peserta = queries.get_peserta_operator(request.user, tahun)
+    return render(
+        request,
+        "penilaian/mandiri/ringkasan.html",
+        {
+            "peserta": peserta,
+            "periode": peserta.periode,
+            "kemajuan": queries.kemajuan_peserta(peserta),
+            "tenggat": services.tenggat(peserta),
+            "terkunci": services.alasan_terkunci(peserta),
+        },
+    )
+
+
+def _indikator_periode(peserta, kode):
+    return get_object_or_404(
+        Indikator.objects.select_related("elemen").prefetch_related("rubrik", "syarat_bukti"),
+        periode=peserta.periode,
+        kode=kode,
+    )
+
+
+@isi_mandiri
+def indikator(request, tahun, kode):
+    peserta = queries.get_peserta_operator(request.user, tahun)
+    indikator = _indikator_periode(peserta, kode)
+    jawaban = peserta.jawaban.filter(indikator=indikator).first()
+    jawaban_form = JawabanForm(
+        indikator=indikator,
+        initial={"level": jawaban.level, "penjelasan": jawaban.penjelasan} if jawaban else None,
+    )
+    unggah_form = _unggah_form_baru(peserta, indikator)
+    aksi = request.POST.get("aksi")
+    if request.method == "POST" and aksi == "jawaban":
+        jawaban_form = JawabanForm(request.POST, indikator=indikator)
+        if jawaban_form.is_valid():
+            try:
+                services.simpan_jawaban(
+                    peserta=peserta, indikator=indikator, oleh=request.user, **jawaban_form.cleaned_data
+                )
+            except ValidationError as exc:
+                jawaban_form.add_error(None, exc)
+            else:
+                messages.success(
+                    request, _("Jawaban indikator %(kode)s tersimpan.") % {"kode": indikator.kode}
+                )
+                return redirect("mandiri:indikator", tahun=tahun, kode=kode)
+    elif request.method == "POST" and aksi == "unggah":
+        unggah_form = UnggahBuktiForm(request.POST, request.FILES, indikator=indikator, peserta=peserta)
+        if unggah_form.is_valid():
+            data = unggah_form.cleaned_data
+            try:
+                bukti = services.unggah_bukti(
+                    peserta=peserta,
+                    indikator=indikator,
+                    berkas=data["berkas"],
+                    syarat=data["syarat"],
+                    mengganti=data["mengganti"],
+                    oleh=request.user,
+                )
+            except ValidationError as exc:
+                unggah_form.add_error("berkas", exc)
+            else:
+                pesan = (
+                    _("%(nama)s menggantikan %(lama)s.") if data["mengganti"] else _("%(nama)s terunggah.")
+                )
+                messages.success(
+                    request,
+                    pesan
+                    % {"nama": bukti.nama_berkas, "lama": getattr(data["mengganti"], "nama_berkas", "")},
+                )
+                return redirect("mandiri:indikator", tahun=tahun, kode=kode)
+    return _halaman_indikator(request, peserta, indikator, jawaban, jawaban_form, unggah_form)
+
+
+def _unggah_form_baru(peserta, indikator):
+    """An empty upload form, pointing at the first required document still missing."""
+    ada = set(peserta.bukti.filter(indikator=indikator).values_list("syarat_id", flat=True))
+    kurang = next((s for s in indikator.syarat_bukti.all() if s.pk not in ada), None)
+    return UnggahBuktiForm(indikator=indikator, peserta=peserta, initial={"syarat": kurang})
+
+
+def _halaman_indikator(request, peserta, indikator, jawaban, jawaban_form, unggah_form):
+    kemajuan = queries.kemajuan_peserta(peserta)
+    urutan = [i.indikator.kode for i in kemajuan.semua_indikator]
+    posisi = urutan.index(indikator.kode)
+    bukti = list(peserta.bukti.filter(indikator=indikator).select_related("syarat"))
+    # A failed replacement shows its error next to the file it was to replace.
+    mengganti = (
+        unggah_form.cleaned_data.get("mengganti") if unggah_form.is_bound and unggah_form.errors else None
+    )
+    return render(
+        request,
+        "penilaian/mandiri/indikator.html",
+        {
+            "peserta": peserta,
+            "periode": peserta.periode,
+            "indikator": indikator,
+            "jawaban": jawaban,
+            "jawaban_form": jawaban_form,
+            "unggah_form": unggah_form,
+            "syarat_list": [
+                (s, [b for b in bukti if b.syarat_id == s.pk]) for s in indikator.syarat_bukti.all()
+            ],
+            "bukti_lain": [b for b in bukti if b.syarat_id is None],
+            "kemajuan": kemajuan,
+            "sebelumnya": urutan[posisi - 1] if posisi > 0 else None,
+            "berikutnya": urutan[posisi + 1] if posisi + 1 < len(urutan) else None,
+            "terkunci": services.alasan_terkunci(peserta),
+            "ganti_gagal": mengganti.pk if mengganti else None,
+            "unggah_form_kosong": _unggah_form_baru(peserta, indikator),
+        },
+    )
+
+
+@isi_mandiri
+@require_POST
+def hapus_bukti(request, tahun, pk):
+    peserta = queries.get_peserta_operator(request.user, tahun)
+    bukti = get_object_or_404(BuktiDukung.objects.select_related("indikator"), peserta=peserta, pk=pk)
+    try:
+        services.hapus_bukti(bukti=bukti)
+    except ValidationError as exc:
+        _pesan_galat(request, exc)
+    else:
+        messages.success(request, _("%(nama)s dihapus.") % {"nama": bukti.nama_berkas})
+    return redirect("mandiri:indikator", tahun=tahun, kode=bukti.indikator.kode)
+
+
+@isi_mandiri
+@require_POST
+def kirim(request, tahun):
+    peserta = queries.get_peserta_operator(request.user, tahun)
+    if peserta.dikirim_pada:
+        # A second click (or a second tab): the first one already did it.
+        messages.info(request, _("Penilaian mandiri sudah dikirim sebelumnya."))
+        return redirect("mandiri:ringkasan", tahun=tahun)
+    try:
+        services.kirim_penilaian_mandiri(peserta=peserta, oleh=request.user)
+    except ValidationError as exc:
+        _pesan_galat(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Penilaian mandiri %(instansi)s terkirim. Terima kasih; isian kini hanya dapat dibaca.")
+            % {"instansi": peserta.instansi.nama},
+        )
+    return redirect("mandiri:ringkasan", tahun=tahun)
+
+
+def unduh_bukti(request, pk):
+    bukti = queries.get_bukti_for_user(request.user, pk)
+    return berkas.respons(bukti, unduh=request.GET.get("lihat") != "1")
+
+
+# The admin's view of every agency's self-assessment.
+
+
+@kelola_periode
+def pengisian(request, tahun):
+    periode = queries.get_periode(tahun)
+    filter_form = FilterInstansiForm(request.GET or None)
+    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
+    qs = queries.saring_peserta(
+        queries.pengisian_peserta(periode),
+        q=filters.get("q", ""),
+        jenis=filters.get("jenis", ""),
+        provinsi=filters.get("provinsi"),
+    )
+    per_status = dict.fromkeys(StatusPengisian.LABEL, 0)
+    for status in qs.values_list("status_pengisian", flat=True):
+        per_status[status] += 1
+    status = request.GET.get("status")
+    if status in StatusPengisian.LABEL:
+        qs = qs.filter(status_pengisian=status)
+    page = Paginator(qs, 50).get_page(request.GET.get("halaman"))
+    query = request.GET.copy()
+    query.pop("halaman", None)
+    tanpa_status = query.copy()
+    tanpa_status.pop("status", None)
+    total_indikator, total_syarat = queries.ukuran_instrumen(periode)
+    return render(
+        request,
+        "penilaian/pengisian/daftar.html",
+        {
+            "periode": periode,
+            "filter_form": filter_form,
+            "page": page,
+            "query": query.urlencode(),
+            "query_tanpa_status": tanpa_status.urlencode(),
+            "status_dipilih": status,
+            "per_status": [(s, StatusPengisian.LABEL[s], n) for s, n in per_status.items()],
+            "total_indikator": total_indikator,
+            "total_syarat": total_syarat,
+        },
+    )
+
+
+@kelola_periode
+def pengisian_instansi(request, tahun, kode, buka_form=None):
+    periode = queries.get_periode(tahun)
+    peserta = get_object_or_404(
+        queries.pengisian_peserta(periode).prefetch_related("pembukaan_kembali__oleh"), instansi__kode=kode
+    )
+    bukti = peserta.bukti.select_related("syarat").order_by("indikator__urutan", "diunggah")
+    per_indikator = {}
+    for b in bukti:
+        per_indikator.setdefault(b.indikator_id, []).append(b)
+    return render(
+        request,
+        "penilaian/pengisian/instansi.html",
+        {
+            "periode": periode,
+            "peserta": peserta,
+            "kemajuan": queries.kemajuan_peserta(peserta),
+            "bukti_per_indikator": per_indikator,
+            "tenggat": services.tenggat(peserta),
+            "terkunci": services.alasan_terkunci(peserta),
+            "buka_form": buka_form
+            or BukaKembaliForm(initial={"tenggat": timezone.localtime() + timedelta(days=3)}),
+        },
+    )
+
+
+@kelola_periode
+@require_POST
+def buka_kembali(request, tahun, kode):
+    periode = queries.get_periode(tahun)
+    peserta = get_object_or_404(periode.peserta.select_related("instansi"), instansi__kode=kode)
+    form = BukaKembaliForm(request.POST)
+    if form.is_valid():
+        try:
+            services.buka_kembali(
+                peserta=peserta,
+                alasan=form.cleaned_data["alasan"],
+                tenggat_baru=form.cleaned_data["tenggat"],
+                oleh=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("Penilaian mandiri %(instansi)s dibuka kembali.") % {"instansi": peserta.instansi.nama},
+            )
+            return redirect("penilaian:pengisian_instansi", tahun=tahun, kode=kode)
+    return pengisian_instansi(request, tahun=tahun, kode=kode, buka_form=form)
+
+
+@kelola_periode
+def pengisian_zip(request, tahun, kode):
+    periode = queries.get_periode(tahun)
+    peserta = get_object_or_404(periode.peserta.select_related("instansi"), instansi__kode=kode)
+    isi = []
+    dipakai = set()
+    for b in peserta.bukti.select_related("indikator").order_by("indikator__urutan", "diunggah", "pk"):
+        nama = f"{b.indikator.kode}/{b.nama_berkas}"
+        if nama in dipakai:  # two files with one name on one indicator
+            nama = f"{b.indikator.kode}/{b.pk}-{b.nama_berkas}"
+        dipakai.add(nama)
+        isi.append((nama, b.lokasi))
+    return berkas.respons_zip(isi, nama_berkas=f"bukti-{slugify(peserta.instansi.nama)}-{periode.tahun}.zip")
