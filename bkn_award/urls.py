@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from instansi.forms import FormMasuk
-from penilaian.urls import mandiri_patterns
+from penilaian.urls import mandiri_patterns, penilai_patterns
 from penilaian.views.mandiri import unduh_bukti
 
 from . import views
@@ -51,6 +51,7 @@ urlpatterns = [
     path("instansi/", include("instansi.urls")),
     path("periode/", include("penilaian.urls")),
     path("penilaian-mandiri/", include(mandiri_patterns)),
+    path("penilaian/", include(penilai_patterns)),
     path("bukti/<int:pk>/", unduh_bukti, name="bukti"),
     path("django-admin/", admin.site.urls),
 ]

@@ -13,7 +13,15 @@ from rules.contrib.views import permission_required
 from instansi.models import Pengguna, Peran
 from instansi.queries import jumlah_per_jenis
 from penilaian import services as penilaian_services
-from penilaian.queries import daftar_periode, get_peserta_operator, kemajuan_peserta, periode_operator
+from penilaian.models import Periode, Tahap
+from penilaian.queries import (
+    daftar_periode,
+    get_peserta_operator,
+    kemajuan_peserta,
+    lembar_milik,
+    periode_operator,
+    perlu_moderasi,
+)
 
 from .celery import app as celery_app
 
@@ -48,14 +56,26 @@ def beranda_admin(request):
     )
 
 
+def _beranda_penilai(request, *, sebagai_ketua):
+    konteks = {"sebagai_ketua": sebagai_ketua, "lembar_list": lembar_milik(request.user)}
+    if sebagai_ketua:
+        konteks["periode_list"] = [
+            (periode, len([b for b in perlu_moderasi(periode) if b.moderasi is None]))
+            for periode in Periode.objects.filter(tahap__in=[Tahap.VERIFIKASI, Tahap.MODERASI]).order_by(
+                "-tahun"
+            )
+        ]
+    return render(request, "beranda/penilai.html", konteks)
+
+
 @permission_required("instansi.beranda_ketua", raise_exception=True)
 def beranda_ketua(request):
-    return render(request, "beranda/penilai.html", {"sebagai_ketua": True})
+    return _beranda_penilai(request, sebagai_ketua=True)
 
 
 @permission_required("instansi.beranda_penilai", raise_exception=True)
 def beranda_penilai(request):
-    return render(request, "beranda/penilai.html", {"sebagai_ketua": False})
+    return _beranda_penilai(request, sebagai_ketua=False)
 
 
 @permission_required("instansi.beranda_operator", raise_exception=True)

@@ -10,9 +10,12 @@ from .models import (
     Indikator,
     JadwalTahap,
     Kategori,
+    KonflikKepentingan,
     LevelRubrik,
     Periode,
     Peserta,
+    ProfilPenilai,
+    RiwayatNilai,
     RiwayatTahap,
     SubKelompok,
     SyaratBukti,
@@ -111,3 +114,36 @@ class PesertaAdmin(admin.ModelAdmin):
 
 
 admin.site.register(SubKelompok)
+
+
+@admin.register(ProfilPenilai)
+class ProfilPenilaiAdmin(admin.ModelAdmin):
+    list_display = ("pengguna", "unit_kerja", "instansi_asal", "wilayah")
+    search_fields = ("pengguna__nama", "pengguna__username", "unit_kerja")
+    autocomplete_fields = ("pengguna", "instansi_asal", "wilayah")
+
+
+@admin.register(KonflikKepentingan)
+class KonflikKepentinganAdmin(admin.ModelAdmin):
+    list_display = ("penilai", "instansi", "alasan", "dibuat")
+    search_fields = ("penilai__nama", "instansi__nama")
+    autocomplete_fields = ("penilai", "instansi")
+
+    def has_change_permission(self, request, obj=None):
+        return False  # declared through the evaluator's page, which cancels assignments
+
+
+@admin.register(RiwayatNilai)
+class RiwayatNilaiAdmin(admin.ModelAdmin):
+    list_display = ("waktu", "peserta", "jenis", "indikator", "level_lama", "level_baru", "oleh")
+    list_filter = ("jenis",)
+    list_select_related = ("peserta__instansi", "indikator", "oleh")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

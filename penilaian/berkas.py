@@ -200,10 +200,13 @@ def respons(bukti, *, unduh=True):
         response["Content-Length"] = bukti.ukuran
     response["Content-Disposition"] = disposition
     response["Cache-Control"] = "private, no-store"
-    # The file is shown as itself, never as a page of this site.
-    response["Content-Security-Policy"] = (
-        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
-    )
+    if unduh:
+        # Downloaded, never rendered as a page of this site.
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    else:
+        # Shown inside the score sheet (an iframe of this site), never framed elsewhere.
+        response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; frame-ancestors 'self'"
+        response["X-Frame-Options"] = "SAMEORIGIN"
     return response
 
 

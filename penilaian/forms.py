@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from instansi.models import Instansi, JenisInstansi
+from instansi.models import Instansi, JenisInstansi, Pengguna, Peran
 
 from .models import Periode, SubKelompok, Tahap
 
@@ -208,3 +208,91 @@ class BukaKembaliForm(forms.Form):
     tenggat = forms.DateTimeField(
         label=_("Boleh diubah sampai"), widget=DateTimeLocalInput(), input_formats=["%Y-%m-%dT%H:%M"]
     )
+
+
+class NilaiForm(forms.Form):
+    """One indicator of a score sheet, as the autosave sends it."""
+
+    level = forms.TypedChoiceField(label=_("Level penilai"), coerce=int, required=False, empty_value=None)
+    catatan = forms.CharField(label=_("Catatan"), required=False, max_length=5000)
+    versi = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+    def __init__(self, *args, indikator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = [("", "—")] + [(r.level, r.level) for r in indikator.rubrik.all()]
+
+
+class KonflikForm(forms.Form):
+    instansi = forms.ModelChoiceField(
+        label=_("Instansi"),
+        queryset=Instansi.objects.filter(aktif=True).order_by("nama"),
+        to_field_name="kode",
+    )
+    alasan = forms.CharField(
+        label=_("Alasan"),
+        max_length=500,
+        help_text=_("Misalnya: pernah bekerja di instansi ini, keluarga dekat menjabat di sana."),
+    )
+
+
+class PengaturanPenilaianForm(forms.ModelForm):
+    class Meta:
+        model = Periode
+        fields = ["jumlah_penilai", "ambang_moderasi"]
+
+
+class UnggahCsvForm(forms.Form):
+    berkas = forms.FileField(
+        label=_("Berkas CSV penugasan"),
+        help_text=_("Kolom: kode_instansi, username_penilai (pemisah koma atau titik koma)."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_berkas(self):
+        berkas = self.cleaned_data["berkas"]
+        if berkas.size > 2 * 1024 * 1024:
+            raise forms.ValidationError(_("Berkas terlalu besar (maksimal 2 MB)."))
+        return berkas
+
+
+class TambahPenugasanForm(forms.Form):
+    peserta = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    penilai = forms.ModelChoiceField(queryset=None, label=_("Penilai"))
+
+    def __init__(self, *args, periode, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["peserta"].queryset = periode.peserta.select_related("instansi", "periode")
+        self.fields["penilai"].queryset = Pengguna.objects.filter(
+            peran__in=[Peran.PENILAI, Peran.KETUA], is_active=True
+        )
+
+
+class ModerasiForm(forms.Form):
+    peserta = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    indikator = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    level = forms.IntegerField(
+        label=_("Level akhir"), min_value=0, error_messages={"required": _("Pilih level akhir.")}
+    )
+    alasan = forms.CharField(
+        label=_("Alasan"), max_length=2000, error_messages={"required": _("Tuliskan alasan nilai akhir.")}
+    )
+
+    def __init__(self, *args, periode, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["peserta"].queryset = periode.peserta.select_related("instansi", "periode")
+        self.fields["indikator"].queryset = periode.indikator.prefetch_related("rubrik")
+
+
+class KembalikanLembarForm(forms.Form):
+    lembar = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    catatan = forms.CharField(
+        label=_("Catatan untuk penilai"),
+        max_length=2000,
+        error_messages={"required": _("Tuliskan catatan untuk penilai.")},
+    )
+
+    def __init__(self, *args, periode, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lembar"].queryset = periode.lembar.select_related(
+            "penilai", "peserta__instansi", "periode"
+        )

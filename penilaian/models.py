@@ -43,6 +43,18 @@ class Periode(models.Model):
     nama = models.CharField(_("nama"), max_length=150)
     tahun = models.PositiveIntegerField(_("tahun"), unique=True, validators=[MinValueValidator(2015)])
     tahap = models.CharField(_("tahap"), max_length=30, choices=Tahap.choices, default=Tahap.PERSIAPAN)
+    jumlah_penilai = models.PositiveSmallIntegerField(
+        _("penilai per instansi"),
+        default=2,
+        validators=[MinValueValidator(1)],
+        help_text=_("Berapa penilai menilai setiap instansi."),
+    )
+    ambang_moderasi = models.PositiveSmallIntegerField(
+        _("ambang moderasi (level)"),
+        default=2,
+        validators=[MinValueValidator(1)],
+        help_text=_("Indikator masuk moderasi bila level antarpenilai berbeda sebesar ini atau lebih."),
+    )
     dibuat = models.DateTimeField(_("dibuat"), auto_now_add=True)
     dibuat_oleh = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("dibuat oleh"), on_delete=models.PROTECT, related_name="+"
@@ -384,3 +396,199 @@ class PembukaanKembali(models.Model):
 
     def __str__(self):
         return f"{self.peserta}: {self.alasan[:40]}"
+
+
+# Evaluators: profiles, conflicts of interest, assignments (score sheets), scores, moderation, audit.
+
+
+class ProfilPenilai(models.Model):
+    """Where an evaluator comes from: the agencies and region it may not score."""
+
+    pengguna = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profil_penilai"
+    )
+    unit_kerja = models.CharField(_("unit kerja"), max_length=200, blank=True)
+    instansi_asal = models.ForeignKey(
+        Instansi,
+        verbose_name=_("instansi asal"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Instansi tempat penilai bekerja; tidak pernah ditugaskan menilainya."),
+    )
+    wilayah = models.ForeignKey(
+        Instansi,
+        verbose_name=_("wilayah"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"jenis": JenisInstansi.PROVINSI},
+        help_text=_(
+            "Provinsi asal (opsional): provinsi itu dan kabupaten/kotanya tidak ditugaskan kepadanya."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("profil penilai")
+        verbose_name_plural = _("profil penilai")
+
+    def __str__(self):
+        return str(self.pengguna)
+
+
+class KonflikKepentingan(models.Model):
+    """An agency an evaluator declared it must not score, and why."""
+
+    penilai = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="konflik")
+    instansi = models.ForeignKey(Instansi, on_delete=models.CASCADE, related_name="konflik_penilai")
+    alasan = models.CharField(_("alasan"), max_length=500)
+    dibuat = models.DateTimeField(_("dinyatakan"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("konflik kepentingan")
+        verbose_name_plural = _("konflik kepentingan")
+        ordering = ["-dibuat"]
+        constraints = [models.UniqueConstraint(fields=["penilai", "instansi"], name="konflik_unik")]
+
+    def __str__(self):
+        return f"{self.penilai} × {self.instansi}"
+
+
+class StatusLembar(models.TextChoices):
+    DRAF = "draf", _("Sedang dinilai")
+    DIKIRIM = "dikirim", _("Dikirim")
+    DIKEMBALIKAN = "dikembalikan", _("Dikembalikan ketua")
+    DIBATALKAN = "dibatalkan", _("Dibatalkan")
+
+
+class CaraPenugasan(models.TextChoices):
+    MANUAL = "manual", _("Manual")
+    CSV = "csv", _("Impor CSV")
+    OTOMATIS = "otomatis", _("Otomatis")
+
+
+class LembarPenilaian(models.Model):
+    """An evaluator's assignment to one agency, and its score sheet.
+
+    A cancelled sheet (a conflict declared afterwards, a removed assignment)
+    is kept, with its audit trail, but no longer counts.
+    """
+
+    periode = models.ForeignKey(Periode, on_delete=models.CASCADE, related_name="lembar")
+    peserta = models.ForeignKey(Peserta, on_delete=models.CASCADE, related_name="lembar")
+    penilai = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="lembar_penilaian"
+    )
+    status = models.CharField(
+        _("status"), max_length=15, choices=StatusLembar.choices, default=StatusLembar.DRAF
+    )
+    cara = models.CharField(_("cara penugasan"), max_length=10, choices=CaraPenugasan.choices)
+    ditugaskan = models.DateTimeField(_("ditugaskan"), default=timezone.now)
+    ditugaskan_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    dikirim_pada = models.DateTimeField(_("dikirim pada"), null=True, blank=True)
+    catatan_pengembalian = models.TextField(_("catatan pengembalian"), blank=True)
+    alasan_batal = models.CharField(_("alasan pembatalan"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("lembar penilaian")
+        verbose_name_plural = _("lembar penilaian")
+        ordering = ["peserta__instansi__nama", "penilai__nama"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=StatusLembar.values), name="lembar_status_valid"),
+            # One live sheet per evaluator and agency; cancelled ones stay as history.
+            models.UniqueConstraint(
+                fields=["peserta", "penilai"],
+                condition=~Q(status=StatusLembar.DIBATALKAN),
+                name="lembar_aktif_unik",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.peserta.instansi} — {self.penilai}"
+
+    @property
+    def aktif(self):
+        return self.status != StatusLembar.DIBATALKAN
+
+    @property
+    def bisa_diisi(self):
+        return self.status in (StatusLembar.DRAF, StatusLembar.DIKEMBALIKAN)
+
+
+class NilaiPenilai(models.Model):
+    """An evaluator's level for one indicator on its sheet, with its note.
+
+    ``versi`` grows with every save: a save that carries an older version comes
+    from a stale page and is refused instead of overwriting newer work.
+    """
+
+    lembar = models.ForeignKey(LembarPenilaian, on_delete=models.CASCADE, related_name="nilai")
+    indikator = models.ForeignKey(Indikator, on_delete=models.PROTECT, related_name="nilai_penilai")
+    level = models.PositiveSmallIntegerField(_("level"), null=True, blank=True)
+    catatan = models.TextField(_("catatan"), blank=True)
+    versi = models.PositiveIntegerField(default=0)
+    diperbarui = models.DateTimeField(_("diperbarui"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("nilai penilai")
+        verbose_name_plural = _("nilai penilai")
+        constraints = [models.UniqueConstraint(fields=["lembar", "indikator"], name="nilai_unik_per_lembar")]
+
+    def __str__(self):
+        return f"{self.lembar} · {self.indikator.kode}: {self.level}"
+
+
+class Moderasi(models.Model):
+    """The panel chair's final value for an indicator of an agency, with the reason."""
+
+    peserta = models.ForeignKey(Peserta, on_delete=models.CASCADE, related_name="moderasi")
+    indikator = models.ForeignKey(Indikator, on_delete=models.PROTECT, related_name="moderasi")
+    level = models.PositiveSmallIntegerField(_("level akhir"))
+    alasan = models.TextField(_("alasan"))
+    oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    waktu = models.DateTimeField(_("waktu"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("moderasi")
+        verbose_name_plural = _("moderasi")
+        constraints = [models.UniqueConstraint(fields=["peserta", "indikator"], name="moderasi_unik")]
+
+    def __str__(self):
+        return f"{self.peserta.instansi} · {self.indikator.kode}: {self.level}"
+
+
+class JenisRiwayat(models.TextChoices):
+    NILAI = "nilai", _("Nilai penilai")
+    KIRIM = "kirim", _("Lembar dikirim")
+    MODERASI = "moderasi", _("Moderasi ketua")
+    PENGEMBALIAN = "pengembalian", _("Lembar dikembalikan")
+    PEMBATALAN = "pembatalan", _("Penugasan dibatalkan")
+
+
+class RiwayatNilai(models.Model):
+    """The audit trail: every change of a score, and every step of a sheet, never edited."""
+
+    peserta = models.ForeignKey(Peserta, on_delete=models.CASCADE, related_name="riwayat_nilai")
+    lembar = models.ForeignKey(
+        LembarPenilaian, on_delete=models.CASCADE, null=True, blank=True, related_name="riwayat"
+    )
+    indikator = models.ForeignKey(
+        Indikator, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    jenis = models.CharField(_("jenis"), max_length=15, choices=JenisRiwayat.choices)
+    oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    waktu = models.DateTimeField(_("waktu"), default=timezone.now)
+    level_lama = models.PositiveSmallIntegerField(_("level lama"), null=True, blank=True)
+    level_baru = models.PositiveSmallIntegerField(_("level baru"), null=True, blank=True)
+    catatan = models.TextField(_("catatan"), blank=True)
+
+    class Meta:
+        verbose_name = _("riwayat nilai")
+        verbose_name_plural = _("riwayat nilai")
+        ordering = ["waktu", "pk"]
+        indexes = [models.Index(fields=["peserta", "waktu"])]
+
+    def __str__(self):
+        return f"{self.waktu:%Y-%m-%d %H:%M} {self.get_jenis_display()}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import mandiri, periode
+from .views import mandiri, penilai, periode
 
 app_name = "penilaian"
 
@@ -26,7 +26,28 @@ urlpatterns = [
     path("<int:tahun>/pengisian/<str:kode>/", mandiri.pengisian_instansi, name="pengisian_instansi"),
     path("<int:tahun>/pengisian/<str:kode>/bukti.zip", mandiri.pengisian_zip, name="pengisian_zip"),
     path("<int:tahun>/pengisian/<str:kode>/buka-kembali/", mandiri.buka_kembali, name="buka_kembali"),
+    path("<int:tahun>/penugasan/", penilai.penugasan, name="penugasan"),
+    path("<int:tahun>/penugasan/pengaturan/", penilai.penugasan_pengaturan, name="penugasan_pengaturan"),
+    path("<int:tahun>/penugasan/otomatis/", penilai.penugasan_otomatis, name="penugasan_otomatis"),
+    path("<int:tahun>/penugasan/impor/", penilai.penugasan_impor, name="penugasan_impor"),
+    path("<int:tahun>/penugasan/tambah/", penilai.penugasan_tambah, name="penugasan_tambah"),
+    path("<int:tahun>/penugasan/<int:pk>/batal/", penilai.penugasan_batal, name="penugasan_batal"),
+    path("<int:tahun>/kemajuan-penilaian/", penilai.kemajuan, name="kemajuan_penilaian"),
+    path("<int:tahun>/moderasi/", penilai.moderasi, name="moderasi"),
+    path("<int:tahun>/moderasi/tetapkan/", penilai.moderasi_tetapkan, name="moderasi_tetapkan"),
+    path("<int:tahun>/moderasi/kembalikan/", penilai.lembar_kembalikan, name="lembar_kembalikan"),
+    path("<int:tahun>/riwayat/<str:kode>/", penilai.riwayat, name="riwayat"),
 ]
+
+penilai_patterns = (
+    [
+        path("lembar/<int:pk>/", penilai.lembar, name="lembar"),
+        path("lembar/<int:pk>/nilai/<str:kode>/", penilai.simpan_nilai, name="simpan_nilai"),
+        path("lembar/<int:pk>/kirim/", penilai.kirim_lembar, name="kirim"),
+        path("konflik/", penilai.konflik, name="konflik"),
+    ],
+    "penilai",
+)
 
 mandiri_patterns = (
     [

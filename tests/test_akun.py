@@ -69,7 +69,7 @@ def test_navigation_shows_only_what_the_role_may_use(client_of, admin_bkn, penil
         reverse("instansi:daftar"),
         reverse("admin:index"),
     ]
-    assert penilai_links == [reverse("beranda")]
+    assert penilai_links == [reverse("beranda"), reverse("penilai:konflik")]
     assert operator_links == [
         reverse("beranda"),
         reverse("instansi:detail", args=[operator_a.instansi.kode]),

@@ -31,3 +31,8 @@ document.addEventListener("change", (event) => {
     event.target.form.requestSubmit();
   }
 });
+
+// Pages with htmx save on their own: hide the fallback "Simpan" buttons.
+if (window.htmx) {
+  document.documentElement.classList.add("htmx-aktif");
+}

@@ -48,3 +48,21 @@ def peserta_a(periode_mandiri, instansi_a):
 @pytest.fixture
 def peserta_b(periode_mandiri, instansi_b):
     return periode_mandiri.peserta.get(instansi=instansi_b)
+
+
+@pytest.fixture
+def penilai2(db):
+    from instansi.models import Peran
+
+    from ..factories import PenggunaFactory
+
+    return PenggunaFactory(username="penilai.dua", nama="Penilai Dua", peran=Peran.PENILAI)
+
+
+@pytest.fixture
+def periode_verifikasi(admin_bkn, periode_mandiri):
+    """Self-assessment closed a minute ago; verification and scoring open."""
+    periode_mandiri.jadwal.filter(tahap=Tahap.PENILAIAN_MANDIRI).update(
+        selesai=timezone.now() - timedelta(minutes=1)
+    )
+    return services.maju_tahap(periode=periode_mandiri, dari=Tahap.PENILAIAN_MANDIRI, oleh=admin_bkn)

@@ -510,7 +510,7 @@ def test_another_agency_gets_404_for_files_and_their_actions(
     assert lain.get(reverse("mandiri:ringkasan", args=[TAHUN])).context["peserta"] == peserta_b
 
 
-@pytest.mark.parametrize("persona", ["ketua", "penilai", "operator_b"])
+@pytest.mark.parametrize("persona", ["penilai", "operator_b"])
 def test_files_are_not_for_other_roles(client_of, request, operator, peserta_a, persona):
     unggah(operator, "E1.1", "rahasia.pdf", berkas_uji.pdf("rahasia"))
     bukti = BuktiDukung.objects.get()

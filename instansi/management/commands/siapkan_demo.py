@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 
 from instansi.demo import KATA_SANDI_DEMO, buat_pengguna_demo
 from instansi.models import Peran
-from penilaian.demo import buat_periode_demo
+from penilaian.demo import siapkan_demo
 
 
 class Command(BaseCommand):
@@ -11,9 +11,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         users = buat_pengguna_demo()
         admin = next(u for u in users if u.peran == Peran.ADMIN)
-        periode, dibuat = buat_periode_demo(admin=admin)
-        status = "dibuat" if dibuat else "sudah ada"
-        self.stdout.write(f"Periode demo {periode.nama} ({status}): tahap {periode.get_tahap_display()}.")
+        for baris in siapkan_demo(admin=admin):
+            self.stdout.write(f"Periode demo {baris}")
         self.stdout.write("")
         self.stdout.write(
             self.style.SUCCESS(f"Akun demo BKN Award (kata sandi semua akun: {KATA_SANDI_DEMO})")

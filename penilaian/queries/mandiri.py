@@ -1,81 +1,19 @@
-"""Reads on periods, their instrument, participants and self-assessments."""
+"""Reads on self-assessments: progress, completion overview, evidence access."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from instansi.models import Instansi, JenisInstansi
 from instansi.rules import is_admin_bkn
 
-from .models import (
-    BuktiDukung,
-    Elemen,
-    Indikator,
-    JawabanMandiri,
-    Kategori,
-    Periode,
-    Peserta,
-    SyaratBukti,
-    Tahap,
-)
-
-
-def get_periode(tahun):
-    return get_object_or_404(Periode.objects.prefetch_related("jadwal"), tahun=tahun)
-
-
-def daftar_periode():
-    return Periode.objects.prefetch_related("jadwal").annotate(
-        jumlah_peserta=Count("peserta", distinct=True), jumlah_indikator=Count("indikator", distinct=True)
-    )
-
-
-def elemen_lengkap(periode):
-    """The period's elements with their indicators, rubrics and required evidence, in four queries."""
-    return Elemen.objects.filter(periode=periode).prefetch_related(
-        Prefetch("indikator", queryset=Indikator.objects.order_by("urutan", "pk")),
-        "indikator__rubrik",
-        "indikator__syarat_bukti",
-    )
-
-
-def kategori_periode(periode):
-    return Kategori.objects.filter(periode=periode).select_related("elemen")
-
-
-def peserta_per_jenis(periode):
-    """[(JenisInstansi, participants, active agencies of that kind)] in the order of the kinds."""
-    peserta = dict(periode.peserta.values_list("instansi__jenis").annotate(n=Count("pk")).order_by())
-    aktif = dict(Instansi.objects.filter(aktif=True).values_list("jenis").annotate(n=Count("pk")).order_by())
-    return [(jenis, peserta.get(jenis.value, 0), aktif.get(jenis.value, 0)) for jenis in JenisInstansi]
-
-
-def saring_peserta(qs, *, q="", jenis="", provinsi=None, subkelompok=None):
-    """Participants matching a search on the agency's name or code, its kind, province and sub-group."""
-    if q:
-        qs = qs.filter(Q(instansi__nama__icontains=q) | Q(instansi__kode__icontains=q))
-    if jenis:
-        qs = qs.filter(instansi__jenis=jenis)
-    if provinsi is not None:
-        qs = qs.filter(Q(instansi=provinsi) | Q(instansi__induk=provinsi))
-    if subkelompok is not None:
-        qs = qs.filter(subkelompok=subkelompok)
-    return qs
-
-
-def cari_peserta(periode, **filters):
-    qs = Peserta.objects.filter(periode=periode).select_related("instansi__induk", "subkelompok")
-    return saring_peserta(qs, **filters).order_by("instansi__nama")
-
-
-def bukan_peserta(periode):
-    """Active agencies not (yet) taking part in the period."""
-    return Instansi.objects.filter(aktif=True).exclude(kepesertaan__periode=periode).order_by("nama")
-
+from ..models import BuktiDukung, Elemen, Indikator, JawabanMandiri, Periode, Peserta, SyaratBukti, Tahap
+from .penilai import boleh_baca_bukti_peserta
+from .periode import elemen_lengkap
 
 # Self-assessment progress.
 
@@ -290,9 +228,16 @@ def get_peserta_operator(user, tahun):
 def get_bukti_for_user(user, pk):
     """An evidence file, if the user may read it; 404 otherwise.
 
-    Admins read every file; operators their own agency's.
+    Admins read every file; operators their own agency's; evaluators those of
+    agencies on their live sheets; the panel chair every agency's.
     """
-    qs = BuktiDukung.objects.select_related("peserta__periode", "peserta__instansi", "indikator")
-    if not is_admin_bkn(user):
-        qs = qs.filter(peserta__instansi=getattr(user, "instansi_id", None) or -1)
-    return get_object_or_404(qs, pk=pk)
+    bukti = get_object_or_404(
+        BuktiDukung.objects.select_related("peserta__periode", "peserta__instansi", "indikator"), pk=pk
+    )
+    if is_admin_bkn(user) or (
+        getattr(user, "instansi_id", None) and bukti.peserta.instansi_id == user.instansi_id
+    ):
+        return bukti
+    if boleh_baca_bukti_peserta(user, bukti.peserta_id):
+        return bukti
+    raise Http404

@@ -1,0 +1,63 @@
+"""Reads of the penilaian app that more than one page needs, one module per part of the process."""
+
+from .mandiri import (
+    Kemajuan,
+    StatusPengisian,
+    get_bukti_for_user,
+    get_peserta_operator,
+    kemajuan_peserta,
+    pengisian_peserta,
+    periode_operator,
+    ukuran_instrumen,
+)
+from .penilai import (
+    BarisLembar,
+    BarisModerasi,
+    baris_lembar,
+    get_lembar_for_user,
+    kemajuan_per_penilai,
+    lembar_milik,
+    penugasan_peserta,
+    perlu_moderasi,
+    perlu_penugasan,
+    riwayat_peserta,
+)
+from .periode import (
+    bukan_peserta,
+    cari_peserta,
+    daftar_periode,
+    elemen_lengkap,
+    get_periode,
+    kategori_periode,
+    peserta_per_jenis,
+    saring_peserta,
+)
+
+__all__ = [
+    "BarisLembar",
+    "BarisModerasi",
+    "Kemajuan",
+    "StatusPengisian",
+    "baris_lembar",
+    "bukan_peserta",
+    "cari_peserta",
+    "daftar_periode",
+    "elemen_lengkap",
+    "get_bukti_for_user",
+    "get_lembar_for_user",
+    "get_periode",
+    "get_peserta_operator",
+    "kategori_periode",
+    "kemajuan_per_penilai",
+    "kemajuan_peserta",
+    "lembar_milik",
+    "pengisian_peserta",
+    "penugasan_peserta",
+    "periode_operator",
+    "perlu_moderasi",
+    "perlu_penugasan",
+    "peserta_per_jenis",
+    "riwayat_peserta",
+    "saring_peserta",
+    "ukuran_instrumen",
+]

@@ -1,0 +1,233 @@
+"""Reads of the evaluation: score sheets, what moderation must look at, progress, the audit trail."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+
+from instansi.models import Peran
+from instansi.rules import is_admin_bkn, is_ketua
+
+from ..models import (
+    BuktiDukung,
+    Indikator,
+    JawabanMandiri,
+    LembarPenilaian,
+    Moderasi,
+    NilaiPenilai,
+    Peserta,
+    RiwayatNilai,
+    StatusLembar,
+)
+
+AKTIF = ~Q(status=StatusLembar.DIBATALKAN)
+
+
+def lembar_milik(user):
+    """The evaluator's live sheets, newest period first, with how many indicators each has scored."""
+    return (
+        LembarPenilaian.objects.filter(AKTIF, penilai=user)
+        .select_related("periode", "peserta__instansi")
+        .annotate(jumlah_dinilai=Count("nilai", filter=Q(nilai__level__isnull=False)))
+        .order_by("-periode__tahun", "peserta__instansi__nama")
+    )
+
+
+def get_lembar_for_user(user, pk):
+    """A score sheet the user may open; 404 otherwise.
+
+    An evaluator opens its own live sheets; the panel chair and admins read any
+    sheet (to moderate and audit), a cancelled one included.
+    """
+    qs = LembarPenilaian.objects.select_related("periode", "peserta__instansi", "penilai")
+    if not (is_ketua(user) or is_admin_bkn(user)):
+        qs = qs.filter(AKTIF, penilai=user)
+    try:
+        return qs.get(pk=pk)
+    except LembarPenilaian.DoesNotExist:
+        raise Http404 from None
+
+
+@dataclass
+class BarisLembar:
+    """One indicator on a score sheet: the question, the agency's answer and files, the scores."""
+
+    indikator: Indikator
+    jawaban: JawabanMandiri | None
+    bukti: list
+    nilai: NilaiPenilai | None
+    lain: list = field(default_factory=list)  # other evaluators' NilaiPenilai, once the sheet is submitted
+    moderasi: Moderasi | None = None
+
+    @property
+    def level_mandiri(self):
+        return self.jawaban.level if self.jawaban else None
+
+    @property
+    def perlu_catatan(self):
+        """The evaluator's level differs from the agency's own, and the note is still empty."""
+        return (
+            self.nilai is not None
+            and self.nilai.level is not None
+            and self.nilai.level != self.level_mandiri
+            and not self.nilai.catatan.strip()
+        )
+
+
+def baris_lembar(lembar, *, tampilkan_lain):
+    """[(elemen, [BarisLembar])] for a sheet, in a fixed number of queries whatever the instrument's size."""
+    indikator = list(
+        Indikator.objects.filter(periode_id=lembar.periode_id)
+        .select_related("elemen")
+        .prefetch_related("rubrik", "syarat_bukti")
+        .order_by("elemen__urutan", "urutan")
+    )
+    jawaban = {j.indikator_id: j for j in JawabanMandiri.objects.filter(peserta_id=lembar.peserta_id)}
+    bukti = defaultdict(list)
+    for b in (
+        BuktiDukung.objects.filter(peserta_id=lembar.peserta_id).select_related("syarat").order_by("diunggah")
+    ):
+        bukti[b.indikator_id].append(b)
+    milik = {n.indikator_id: n for n in NilaiPenilai.objects.filter(lembar=lembar)}
+    lain = defaultdict(list)
+    moderasi = {}
+    if tampilkan_lain:
+        for n in (
+            NilaiPenilai.objects.filter(
+                lembar__peserta_id=lembar.peserta_id, lembar__status=StatusLembar.DIKIRIM
+            )
+            .exclude(lembar=lembar)
+            .select_related("lembar__penilai")
+        ):
+            lain[n.indikator_id].append(n)
+        moderasi = {m.indikator_id: m for m in Moderasi.objects.filter(peserta_id=lembar.peserta_id)}
+    hasil = []
+    for i in indikator:
+        baris = BarisLembar(
+            indikator=i,
+            jawaban=jawaban.get(i.pk),
+            bukti=bukti[i.pk],
+            nilai=milik.get(i.pk),
+            lain=lain[i.pk],
+            moderasi=moderasi.get(i.pk),
+        )
+        if hasil and hasil[-1][0] == i.elemen:
+            hasil[-1][1].append(baris)
+        else:
+            hasil.append((i.elemen, [baris]))
+    return hasil
+
+
+@dataclass
+class BarisModerasi:
+    peserta: Peserta
+    indikator: Indikator
+    nilai: list  # submitted NilaiPenilai, with their sheet and evaluator
+    level_mandiri: int | None
+    moderasi: Moderasi | None
+
+    @property
+    def selisih(self):
+        levels = [n.level for n in self.nilai]
+        return max(levels) - min(levels)
+
+
+def perlu_moderasi(periode, *, peserta=None):
+    """Indicators whose submitted levels differ by at least the period's threshold, largest gap first."""
+    nilai = (
+        NilaiPenilai.objects.filter(
+            lembar__periode=periode, lembar__status=StatusLembar.DIKIRIM, level__isnull=False
+        )
+        .select_related("lembar__penilai", "lembar__peserta__instansi", "indikator__elemen")
+        .order_by("lembar__penilai__nama")
+    )
+    if peserta is not None:
+        nilai = nilai.filter(lembar__peserta=peserta)
+    kelompok = defaultdict(list)
+    for n in nilai:
+        kelompok[(n.lembar.peserta_id, n.indikator_id)].append(n)
+    terpilih = {
+        kunci: daftar
+        for kunci, daftar in kelompok.items()
+        if len(daftar) > 1
+        and max(n.level for n in daftar) - min(n.level for n in daftar) >= periode.ambang_moderasi
+    }
+    peserta_ids = {p for p, _i in terpilih}
+    mandiri = {
+        (j.peserta_id, j.indikator_id): j.level
+        for j in JawabanMandiri.objects.filter(peserta_id__in=peserta_ids)
+    }
+    moderasi = {
+        (m.peserta_id, m.indikator_id): m
+        for m in Moderasi.objects.filter(peserta_id__in=peserta_ids).select_related("oleh")
+    }
+    baris = [
+        BarisModerasi(
+            peserta=daftar[0].lembar.peserta,
+            indikator=daftar[0].indikator,
+            nilai=daftar,
+            level_mandiri=mandiri.get(kunci),
+            moderasi=moderasi.get(kunci),
+        )
+        for kunci, daftar in terpilih.items()
+    ]
+    return sorted(
+        baris,
+        key=lambda b: (b.moderasi is not None, -b.selisih, b.peserta.instansi.nama, b.indikator.urutan),
+    )
+
+
+def kemajuan_per_penilai(periode):
+    """Every evaluator with live sheets in the period: how many assigned, submitted, returned, in progress."""
+    return (
+        LembarPenilaian.objects.filter(AKTIF, periode=periode)
+        .values("penilai__pk", "penilai__nama", "penilai__peran")
+        .annotate(
+            jumlah=Count("pk"),
+            dikirim=Count("pk", filter=Q(status=StatusLembar.DIKIRIM)),
+            dikembalikan=Count("pk", filter=Q(status=StatusLembar.DIKEMBALIKAN)),
+            draf=Count("pk", filter=Q(status=StatusLembar.DRAF)),
+        )
+        .order_by("penilai__nama")
+    )
+
+
+def penugasan_peserta(periode):
+    """Participants with their live sheets (evaluator, status) and their counts, for the assignment pages."""
+    return (
+        Peserta.objects.filter(periode=periode)
+        .select_related("instansi__induk")
+        .prefetch_related(
+            Prefetch(
+                "lembar",
+                queryset=LembarPenilaian.objects.filter(AKTIF)
+                .select_related("penilai")
+                .order_by("penilai__nama"),
+                to_attr="lembar_aktif",
+            )
+        )
+        .annotate(
+            jumlah_lembar=Count("lembar", filter=~Q(lembar__status=StatusLembar.DIBATALKAN)),
+            lembar_dikirim=Count("lembar", filter=Q(lembar__status=StatusLembar.DIKIRIM)),
+        )
+        .order_by("instansi__nama")
+    )
+
+
+def perlu_penugasan(periode):
+    """Participants with fewer live sheets than the period asks for (e.g. after a conflict was declared)."""
+    return penugasan_peserta(periode).filter(jumlah_lembar__lt=periode.jumlah_penilai)
+
+
+def riwayat_peserta(peserta):
+    return RiwayatNilai.objects.filter(peserta=peserta).select_related("oleh", "indikator", "lembar__penilai")
+
+
+def boleh_baca_bukti_peserta(user, peserta_id):
+    """An evaluator reads an agency's evidence only through a live sheet of its own; the chair reads all."""
+    if is_ketua(user):
+        return True
+    if getattr(user, "peran", None) != Peran.PENILAI:
+        return False
+    return LembarPenilaian.objects.filter(AKTIF, penilai=user, peserta_id=peserta_id).exists()

@@ -1,0 +1,571 @@
+"""Writes of the evaluation: conflicts of interest, assignments, scores, submission, moderation.
+
+Every change of a score, every submission, return, moderation and cancellation
+writes a RiwayatNilai row: the audit trail is complete by construction.
+"""
+
+import csv
+import io
+import random
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from instansi.models import Instansi, Pengguna, Peran
+
+from ..models import (
+    CaraPenugasan,
+    JenisRiwayat,
+    KonflikKepentingan,
+    LembarPenilaian,
+    Moderasi,
+    NilaiPenilai,
+    Periode,
+    ProfilPenilai,
+    RiwayatNilai,
+    StatusLembar,
+    Tahap,
+)
+
+TAHAP_PENUGASAN = (Tahap.PENILAIAN_MANDIRI, Tahap.VERIFIKASI, Tahap.MODERASI)
+TAHAP_MENILAI = (Tahap.VERIFIKASI, Tahap.MODERASI)
+
+
+# Who may score whom
+
+
+def instansi_terlarang(penilai):
+    """Ids of the agencies this evaluator may never score: its own, its region's, its declared conflicts."""
+    terlarang = set(KonflikKepentingan.objects.filter(penilai=penilai).values_list("instansi_id", flat=True))
+    profil = ProfilPenilai.objects.filter(pengguna=penilai).first()
+    if profil is not None:
+        if profil.instansi_asal_id:
+            terlarang.add(profil.instansi_asal_id)
+        if profil.wilayah_id:
+            terlarang.add(profil.wilayah_id)
+            terlarang |= set(Instansi.objects.filter(induk=profil.wilayah_id).values_list("pk", flat=True))
+    return terlarang
+
+
+def _terlarang_semua(penilai_list):
+    """instansi_terlarang for many evaluators in three queries: {penilai id: set of agency ids}."""
+    hasil = {p.pk: set() for p in penilai_list}
+    for penilai_id, instansi_id in KonflikKepentingan.objects.filter(penilai__in=hasil).values_list(
+        "penilai_id", "instansi_id"
+    ):
+        hasil[penilai_id].add(instansi_id)
+    profil = list(ProfilPenilai.objects.filter(pengguna__in=hasil))
+    wilayah = {p.wilayah_id for p in profil if p.wilayah_id}
+    per_provinsi = defaultdict(set)
+    for pk, induk in Instansi.objects.filter(induk__in=wilayah).values_list("pk", "induk_id"):
+        per_provinsi[induk].add(pk)
+    for p in profil:
+        if p.instansi_asal_id:
+            hasil[p.pengguna_id].add(p.instansi_asal_id)
+        if p.wilayah_id:
+            hasil[p.pengguna_id] |= {p.wilayah_id, *per_provinsi[p.wilayah_id]}
+    return hasil
+
+
+def penilai_tersedia():
+    """The evaluators automatic assignment draws on (the panel chair is assigned by hand)."""
+    return Pengguna.objects.filter(peran=Peran.PENILAI, is_active=True).order_by("pk")
+
+
+def _pastikan_tahap(periode, tahap, pesan):
+    if periode.tahap not in tahap:
+        raise ValidationError(pesan % {"tahap": periode.get_tahap_display()}, code="tahap")
+
+
+def _kunci_periode(periode):
+    return Periode.objects.select_for_update().get(pk=periode.pk)
+
+
+# Conflicts of interest
+
+
+@transaction.atomic
+def nyatakan_konflik(*, penilai, instansi, alasan, oleh=None):
+    """Record a conflict of interest; any live assignment to that agency is cancelled.
+
+    Returns the cancelled sheets: their agencies need another evaluator.
+    """
+    alasan = alasan.strip()
+    if not alasan:
+        raise ValidationError(_("Tuliskan alasan konflik kepentingan."), code="alasan")
+    try:
+        with transaction.atomic():
+            KonflikKepentingan.objects.create(penilai=penilai, instansi=instansi, alasan=alasan)
+    except IntegrityError:
+        raise ValidationError(
+            _("Konflik dengan %(instansi)s sudah dinyatakan.") % {"instansi": instansi.nama}, code="ganda"
+        ) from None
+    batal = list(
+        LembarPenilaian.objects.select_for_update()
+        .filter(penilai=penilai, peserta__instansi=instansi)
+        .exclude(status=StatusLembar.DIBATALKAN)
+    )
+    for lembar in batal:
+        _batalkan(
+            lembar, alasan=_("Konflik kepentingan: %(alasan)s") % {"alasan": alasan}, oleh=oleh or penilai
+        )
+    return batal
+
+
+def _batalkan(lembar, *, alasan, oleh):
+    lembar.status = StatusLembar.DIBATALKAN
+    lembar.alasan_batal = alasan[:500]
+    lembar.save(update_fields=["status", "alasan_batal"])
+    RiwayatNilai.objects.create(
+        peserta_id=lembar.peserta_id, lembar=lembar, jenis=JenisRiwayat.PEMBATALAN, oleh=oleh, catatan=alasan
+    )
+
+
+# Assignments
+
+
+def _alasan_tidak_boleh(penilai, peserta):
+    if penilai.peran not in (Peran.PENILAI, Peran.KETUA) or not penilai.is_active:
+        return _("%(nama)s bukan penilai aktif.") % {"nama": penilai.nama}
+    if peserta.instansi_id in instansi_terlarang(penilai):
+        return _(
+            "%(nama)s tidak boleh menilai %(instansi)s (instansi asal, wilayah asal, atau konflik kepentingan)."
+        ) % {"nama": penilai.nama, "instansi": peserta.instansi.nama}
+    return None
+
+
+@transaction.atomic
+def tugaskan(*, peserta, penilai, oleh, cara=CaraPenugasan.MANUAL):
+    """Assign an evaluator to an agency by hand."""
+    periode = _kunci_periode(peserta.periode)
+    _pastikan_tahap(periode, TAHAP_PENUGASAN, _("Penugasan tidak dapat diubah pada tahap %(tahap)s."))
+    alasan = _alasan_tidak_boleh(penilai, peserta)
+    if alasan:
+        raise ValidationError(alasan, code="terlarang")
+    if (
+        LembarPenilaian.objects.filter(peserta=peserta, penilai=penilai)
+        .exclude(status=StatusLembar.DIBATALKAN)
+        .exists()
+    ):
+        raise ValidationError(
+            _("%(nama)s sudah ditugaskan ke %(instansi)s.")
+            % {"nama": penilai.nama, "instansi": peserta.instansi.nama},
+            code="ganda",
+        )
+    return LembarPenilaian.objects.create(
+        periode=periode, peserta=peserta, penilai=penilai, cara=cara, ditugaskan_oleh=oleh
+    )
+
+
+@transaction.atomic
+def batalkan_penugasan(*, lembar, oleh, alasan=""):
+    """Remove an assignment; a sheet with scores is kept as cancelled history."""
+    _pastikan_tahap(
+        _kunci_periode(lembar.periode),
+        TAHAP_PENUGASAN,
+        _("Penugasan tidak dapat diubah pada tahap %(tahap)s."),
+    )
+    if lembar.status == StatusLembar.DIKIRIM:
+        raise ValidationError(_("Lembar yang sudah dikirim tidak dapat dibatalkan."), code="dikirim")
+    _batalkan(lembar, alasan=alasan or _("Penugasan dicabut oleh admin."), oleh=oleh)
+
+
+@dataclass
+class HasilPenugasan:
+    dibuat: int = 0
+    dipindah: int = 0
+    kurang: list = field(default_factory=list)  # [(peserta, how many evaluators are still missing)]
+    beban: dict = field(default_factory=dict)  # {penilai: number of live sheets}
+
+    @property
+    def seimbang(self):
+        return not self.beban or max(self.beban.values()) - min(self.beban.values()) <= 1
+
+
+@transaction.atomic
+def tugaskan_otomatis(*, periode, oleh, seed=None):
+    """Give every participant its evaluators (the period's ``jumlah_penilai``), evenly.
+
+    Never the evaluator's own agency, its region, or a declared conflict. Loads
+    end up differing by at most one whenever the conflicts allow it: a greedy
+    pass gives each slot to the least-loaded eligible evaluator (agencies with
+    the fewest eligible evaluators first), then untouched sheets move along
+    alternating paths from the most to the least loaded. Sheets already scored
+    or submitted never move. Agencies that cannot get enough evaluators are
+    returned in ``kurang`` for manual assignment.
+    """
+    periode = _kunci_periode(periode)
+    _pastikan_tahap(periode, TAHAP_PENUGASAN, _("Penugasan tidak dapat diubah pada tahap %(tahap)s."))
+    acak = random.Random(seed if seed is not None else periode.pk)  # noqa: S311 - fairness, not security
+    pool = list(penilai_tersedia())
+    if not pool:
+        raise ValidationError(_("Belum ada penilai aktif."), code="tanpa_penilai")
+    terlarang = _terlarang_semua(pool)
+    peserta_list = list(periode.peserta.select_related("instansi"))
+    aktif = list(LembarPenilaian.objects.filter(periode=periode).exclude(status=StatusLembar.DIBATALKAN))
+    dinilai = set(
+        NilaiPenilai.objects.filter(lembar__in=aktif).values_list("lembar_id", flat=True).distinct()
+    )
+
+    ditugaskan = defaultdict(set)  # peserta id -> penilai ids
+    beban = {p.pk: 0 for p in pool}
+    dapat_dipindah = {}  # (peserta id, penilai id) -> existing sheet that may still move
+    for lembar in aktif:
+        ditugaskan[lembar.peserta_id].add(lembar.penilai_id)
+        if lembar.penilai_id in beban:
+            beban[lembar.penilai_id] += 1
+            if lembar.status == StatusLembar.DRAF and lembar.pk not in dinilai:
+                dapat_dipindah[(lembar.peserta_id, lembar.penilai_id)] = lembar
+
+    def boleh(penilai_id, peserta):
+        return peserta.instansi_id not in terlarang[penilai_id] and penilai_id not in ditugaskan[peserta.pk]
+
+    # 1. Greedy: most constrained agencies first, each slot to the least-loaded eligible evaluator.
+    urutan = sorted(peserta_list, key=lambda p: (sum(boleh(q.pk, p) for q in pool), acak.random()))
+    baru = set()  # (peserta id, penilai id)
+    kurang = []
+    for peserta in urutan:
+        perlu = periode.jumlah_penilai - len(ditugaskan[peserta.pk])
+        for _slot in range(max(perlu, 0)):
+            calon = [q.pk for q in pool if boleh(q.pk, peserta)]
+            if not calon:
+                break
+            terpilih = min(calon, key=lambda pk: (beban[pk], acak.random()))
+            ditugaskan[peserta.pk].add(terpilih)
+            beban[terpilih] += 1
+            baru.add((peserta.pk, terpilih))
+    # 2. Rebalance: move a movable assignment along a path from the most to the least loaded.
+    per_id = {p.pk: p for p in peserta_list}
+    dipindah = 0
+    for _putaran in range(len(peserta_list) * periode.jumlah_penilai + 1):
+        paling_ringan = min(beban, key=beban.get)
+        paling_berat = max(beban, key=beban.get)
+        if beban[paling_berat] - beban[paling_ringan] <= 1:
+            break
+        jalur = _jalur_pindah(paling_berat, beban, ditugaskan, per_id, terlarang, baru, dapat_dipindah)
+        if jalur is None:
+            break
+        for peserta_id, dari, ke in jalur:
+            ditugaskan[peserta_id].discard(dari)
+            ditugaskan[peserta_id].add(ke)
+            if (peserta_id, dari) in baru:
+                baru.discard((peserta_id, dari))
+            else:
+                lembar = dapat_dipindah.pop((peserta_id, dari))
+                _batalkan(lembar, alasan=_("Dipindahkan untuk menyeimbangkan beban penilai."), oleh=oleh)
+                dipindah += 1
+            baru.add((peserta_id, ke))
+        beban[jalur[0][1]] -= 1
+        beban[jalur[-1][2]] += 1
+
+    LembarPenilaian.objects.bulk_create(
+        LembarPenilaian(
+            periode=periode,
+            peserta_id=peserta_id,
+            penilai_id=penilai_id,
+            cara=CaraPenugasan.OTOMATIS,
+            ditugaskan_oleh=oleh,
+        )
+        for peserta_id, penilai_id in sorted(baru)
+    )
+    for peserta in peserta_list:
+        sisa = periode.jumlah_penilai - len(ditugaskan[peserta.pk])
+        if sisa > 0:
+            kurang.append((peserta, sisa))
+    nama = {p.pk: p for p in pool}
+    return HasilPenugasan(
+        dibuat=len(baru),
+        dipindah=dipindah,
+        kurang=sorted(kurang, key=lambda k: k[0].instansi.nama),
+        beban={nama[pk]: n for pk, n in beban.items()},
+    )
+
+
+def _jalur_pindah(sumber, beban, ditugaskan, per_id, terlarang, baru, dapat_dipindah):
+    """A shortest chain of moves taking one sheet from ``sumber`` to an evaluator with load ≤ beban[sumber] − 2.
+
+    Each step moves an agency from one evaluator to another that may score it
+    and does not have it yet. Returns [(peserta id, from, to)], or None.
+    """
+    target = beban[sumber] - 2
+    asal = {sumber: None}
+    antrean = deque([sumber])
+    while antrean:
+        dari = antrean.popleft()
+        for peserta_id, penilai_ids in ditugaskan.items():
+            if dari not in penilai_ids:
+                continue
+            if (peserta_id, dari) not in baru and (peserta_id, dari) not in dapat_dipindah:
+                continue  # already scored, submitted, or not ours to move
+            peserta = per_id[peserta_id]
+            for ke in beban:
+                if ke in asal or ke in penilai_ids or peserta.instansi_id in terlarang[ke]:
+                    continue
+                asal[ke] = (peserta_id, dari)
+                if beban[ke] <= target:
+                    jalur = []
+                    while asal[ke] is not None:
+                        pid, sebelumnya = asal[ke]
+                        jalur.append((pid, sebelumnya, ke))
+                        ke = sebelumnya
+                    return list(reversed(jalur))
+                antrean.append(ke)
+    return None
+
+
+KOLOM_CSV = ("kode_instansi", "username_penilai")
+
+
+@transaction.atomic
+def impor_penugasan_csv(*, periode, berkas, oleh):
+    """Assign evaluators from a CSV file (kode_instansi, username_penilai); all rows or none.
+
+    Refused with every problem, by row number, when a row is unknown, not a
+    participant, a duplicate, or a conflict of interest.
+    """
+    periode = _kunci_periode(periode)
+    _pastikan_tahap(periode, TAHAP_PENUGASAN, _("Penugasan tidak dapat diubah pada tahap %(tahap)s."))
+    try:
+        teks = berkas.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(_("Berkas bukan CSV teks UTF-8."), code="format") from None
+    pembaca = csv.DictReader(io.StringIO(teks), delimiter=";" if teks.count(";") > teks.count(",") else ",")
+    kolom = [k.strip().lower() for k in (pembaca.fieldnames or [])]
+    hilang = [k for k in KOLOM_CSV if k not in kolom]
+    if hilang:
+        raise ValidationError(
+            _("Baris 1: kolom %(kolom)s tidak ada; kolom yang diperlukan: kode_instansi, username_penilai.")
+            % {"kolom": ", ".join(hilang)},
+            code="kolom",
+        )
+    peserta = {p.instansi.kode: p for p in periode.peserta.select_related("instansi")}
+    penilai = {
+        u.username: u for u in Pengguna.objects.filter(peran__in=[Peran.PENILAI, Peran.KETUA], is_active=True)
+    }
+    ada = set(
+        LembarPenilaian.objects.filter(periode=periode)
+        .exclude(status=StatusLembar.DIBATALKAN)
+        .values_list("peserta_id", "penilai_id")
+    )
+    terlarang = _terlarang_semua(list(penilai.values()))
+    pesan, rencana = [], []
+    for nomor, baris in enumerate(pembaca, start=2):
+        baris = {(k or "").strip().lower(): (v or "").strip() for k, v in baris.items()}
+        kode, username = baris.get("kode_instansi", ""), baris.get("username_penilai", "")
+        if not kode and not username:
+            continue
+        p, u = peserta.get(kode), penilai.get(username)
+        if p is None:
+            pesan.append(
+                _("Baris %(n)s: %(kode)s bukan instansi peserta periode ini.") % {"n": nomor, "kode": kode}
+            )
+        if u is None:
+            pesan.append(_("Baris %(n)s: %(user)s bukan penilai aktif.") % {"n": nomor, "user": username})
+        if p is None or u is None:
+            continue
+        if p.instansi_id in terlarang[u.pk]:
+            pesan.append(
+                _(
+                    "Baris %(n)s: %(nama)s tidak boleh menilai %(instansi)s (konflik kepentingan atau wilayah)."
+                )
+                % {"n": nomor, "nama": u.nama, "instansi": p.instansi.nama}
+            )
+        elif (p.pk, u.pk) in ada:
+            pesan.append(
+                _("Baris %(n)s: %(nama)s sudah ditugaskan ke %(instansi)s.")
+                % {"n": nomor, "nama": u.nama, "instansi": p.instansi.nama}
+            )
+        else:
+            ada.add((p.pk, u.pk))
+            rencana.append((p, u))
+    if pesan:
+        raise ValidationError(pesan, code="baris")
+    if not rencana:
+        raise ValidationError(_("Berkas tidak berisi penugasan."), code="kosong")
+    LembarPenilaian.objects.bulk_create(
+        LembarPenilaian(periode=periode, peserta=p, penilai=u, cara=CaraPenugasan.CSV, ditugaskan_oleh=oleh)
+        for p, u in rencana
+    )
+    return len(rencana)
+
+
+# Scoring
+
+
+class NilaiKedaluwarsa(ValidationError):
+    """A save from a stale page: the score changed since that page was loaded."""
+
+    def __init__(self, nilai):
+        self.nilai = nilai
+        super().__init__(
+            _(
+                "Nilai indikator %(kode)s sudah diubah di tab atau jendela lain (level %(level)s, %(waktu)s). "
+                "Isian Anda belum disimpan: muat ulang halaman untuk melihat nilai terbaru."
+            )
+            % {
+                "kode": nilai.indikator.kode,
+                "level": "—" if nilai.level is None else nilai.level,
+                "waktu": timezone.localtime(nilai.diperbarui).strftime("%H.%M.%S"),
+            },
+            code="kedaluwarsa",
+        )
+
+
+def alasan_lembar_terkunci(lembar):
+    """Why the sheet cannot be changed now, or None."""
+    if lembar.status == StatusLembar.DIBATALKAN:
+        return _("Penugasan ini sudah dibatalkan.")
+    if lembar.status == StatusLembar.DIKIRIM:
+        return _("Lembar penilaian sudah dikirim dan kini hanya dapat dibaca.")
+    if lembar.periode.tahap not in TAHAP_MENILAI:
+        return _(
+            "Penilaian hanya dapat diisi pada tahap Verifikasi dan penilaian atau Moderasi (sekarang: %(tahap)s)."
+        ) % {"tahap": lembar.periode.get_tahap_display()}
+    return None
+
+
+def _kunci_lembar(lembar):
+    lembar = LembarPenilaian.objects.select_for_update().select_related("periode").get(pk=lembar.pk)
+    alasan = alasan_lembar_terkunci(lembar)
+    if alasan:
+        raise ValidationError(alasan, code="terkunci")
+    return lembar
+
+
+@transaction.atomic
+def simpan_nilai(*, lembar, indikator, level, catatan, versi, oleh):
+    """Save the evaluator's level and note for one indicator (the autosave).
+
+    ``versi`` is the version the page was showing: if the score was saved since
+    (another tab, a second request at once), NilaiKedaluwarsa is raised and
+    nothing is overwritten. Returns the saved NilaiPenilai, with its new version.
+    """
+    lembar = _kunci_lembar(lembar)
+    if indikator.periode_id != lembar.periode_id:
+        raise ValidationError(_("Indikator bukan bagian dari instrumen periode ini."))
+    if level is not None and level not in {r.level for r in indikator.rubrik.all()}:
+        raise ValidationError(_("Pilih salah satu level rubrik indikator ini."), code="level")
+    catatan = catatan.strip()
+    nilai, _dibuat = NilaiPenilai.objects.get_or_create(lembar=lembar, indikator=indikator)
+    if nilai.versi != versi:
+        raise NilaiKedaluwarsa(nilai)
+    if (nilai.level, nilai.catatan) == (level, catatan):
+        return nilai
+    # Compare-and-set: of two saves carrying the same version, exactly one matches.
+    diubah = NilaiPenilai.objects.filter(pk=nilai.pk, versi=versi).update(
+        level=level, catatan=catatan, versi=F("versi") + 1, diperbarui=timezone.now()
+    )
+    if not diubah:
+        nilai.refresh_from_db()
+        raise NilaiKedaluwarsa(nilai)
+    RiwayatNilai.objects.create(
+        peserta_id=lembar.peserta_id,
+        lembar=lembar,
+        indikator=indikator,
+        jenis=JenisRiwayat.NILAI,
+        oleh=oleh,
+        level_lama=nilai.level,
+        level_baru=level,
+        catatan=catatan,
+    )
+    nilai.refresh_from_db()
+    return nilai
+
+
+def masalah_lembar(lembar):
+    """What keeps the sheet from being submitted: indicators without a level, differing levels without a note."""
+    nilai = {n.indikator_id: n for n in lembar.nilai.all()}
+    mandiri = dict(lembar.peserta.jawaban.values_list("indikator_id", "level"))
+    tanpa_level, tanpa_catatan = [], []
+    for indikator in lembar.periode.indikator.order_by("elemen__urutan", "urutan"):
+        n = nilai.get(indikator.pk)
+        if n is None or n.level is None:
+            tanpa_level.append(indikator.kode)
+        elif n.level != mandiri.get(indikator.pk) and not n.catatan.strip():
+            tanpa_catatan.append(indikator.kode)
+    pesan = []
+    if tanpa_level:
+        pesan.append(
+            _("%(n)s indikator belum dinilai: %(kode)s.")
+            % {"n": len(tanpa_level), "kode": ", ".join(tanpa_level)}
+        )
+    if tanpa_catatan:
+        pesan.append(
+            _("Catatan wajib diisi bila level berbeda dari penilaian mandiri instansi: %(kode)s.")
+            % {"kode": ", ".join(tanpa_catatan)}
+        )
+    return pesan
+
+
+@transaction.atomic
+def kirim_lembar(*, lembar, oleh):
+    """Submit a complete sheet; it becomes read-only and the evaluator may see the others' scores."""
+    lembar = _kunci_lembar(lembar)
+    pesan = masalah_lembar(lembar)
+    if pesan:
+        raise ValidationError(pesan, code="belum_lengkap")
+    lembar.status = StatusLembar.DIKIRIM
+    lembar.dikirim_pada = timezone.now()
+    lembar.save(update_fields=["status", "dikirim_pada"])
+    RiwayatNilai.objects.create(
+        peserta_id=lembar.peserta_id, lembar=lembar, jenis=JenisRiwayat.KIRIM, oleh=oleh
+    )
+    return lembar
+
+
+# Moderation by the panel chair
+
+
+@transaction.atomic
+def moderasi_nilai(*, peserta, indikator, level, alasan, oleh):
+    """Settle the final level of an indicator for an agency, with a reason (replaces an earlier settlement)."""
+    periode = _kunci_periode(peserta.periode)
+    _pastikan_tahap(periode, TAHAP_MENILAI, _("Moderasi tidak dapat dilakukan pada tahap %(tahap)s."))
+    alasan = alasan.strip()
+    if not alasan:
+        raise ValidationError(_("Tuliskan alasan nilai akhir."), code="alasan")
+    if level not in {r.level for r in indikator.rubrik.all()}:
+        raise ValidationError(_("Pilih salah satu level rubrik indikator ini."), code="level")
+    lama = Moderasi.objects.filter(peserta=peserta, indikator=indikator).first()
+    Moderasi.objects.update_or_create(
+        peserta=peserta,
+        indikator=indikator,
+        defaults={"level": level, "alasan": alasan, "oleh": oleh, "waktu": timezone.now()},
+    )
+    RiwayatNilai.objects.create(
+        peserta=peserta,
+        indikator=indikator,
+        jenis=JenisRiwayat.MODERASI,
+        oleh=oleh,
+        level_lama=lama.level if lama else None,
+        level_baru=level,
+        catatan=alasan,
+    )
+
+
+@transaction.atomic
+def kembalikan_lembar(*, lembar, catatan, oleh):
+    """Send a submitted sheet back to its evaluator with a note; it becomes editable again."""
+    lembar = LembarPenilaian.objects.select_for_update().select_related("periode").get(pk=lembar.pk)
+    _pastikan_tahap(lembar.periode, TAHAP_MENILAI, _("Lembar tidak dapat dikembalikan pada tahap %(tahap)s."))
+    if lembar.status != StatusLembar.DIKIRIM:
+        raise ValidationError(_("Hanya lembar yang sudah dikirim yang dapat dikembalikan."), code="status")
+    catatan = catatan.strip()
+    if not catatan:
+        raise ValidationError(_("Tuliskan catatan untuk penilai."), code="catatan")
+    lembar.status = StatusLembar.DIKEMBALIKAN
+    lembar.catatan_pengembalian = catatan
+    lembar.save(update_fields=["status", "catatan_pengembalian"])
+    RiwayatNilai.objects.create(
+        peserta_id=lembar.peserta_id,
+        lembar=lembar,
+        jenis=JenisRiwayat.PENGEMBALIAN,
+        oleh=oleh,
+        catatan=catatan,
+    )
+    return lembar
