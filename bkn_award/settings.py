@@ -126,6 +126,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # A file, not memory, so that a Celery worker started by the tests shares it;
+    # one per test process, so that two test runs on one machine do not collide.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: CACHE_URL (redis://...) shares it between processes in production;
@@ -260,6 +263,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
+# Ranking runs: a run silent this long lost its worker and no longer blocks a new one.
+PERINGKAT_BATAS_DIAM_MENIT = env_int("PERINGKAT_BATAS_DIAM_MENIT", 10)
+# Seconds a ranking run pauses at each stage: 0 in use; the tests set it to watch
+# progress and to kill a worker midway.
+PERINGKAT_JEDA_DETIK = float(os.environ.get("PERINGKAT_JEDA_DETIK") or 0)
 # Seconds /healthz waits for the broker before calling it down.
 HEALTHZ_TIMEOUT = env_int("HEALTHZ_TIMEOUT", 3)
 

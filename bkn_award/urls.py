@@ -52,6 +52,7 @@ urlpatterns = [
     path("periode/", include("penilaian.urls")),
     path("penilaian-mandiri/", include(mandiri_patterns)),
     path("penilaian/", include(penilai_patterns)),
+    path("peringkat/", include("laporan.urls")),
     path("bukti/<int:pk>/", unduh_bukti, name="bukti"),
     path("django-admin/", admin.site.urls),
 ]

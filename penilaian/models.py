@@ -37,6 +37,15 @@ class Tahap(models.TextChoices):
         return [t for t in cls if t != cls.PERSIAPAN]
 
 
+class MetodeAgregasi(models.TextChoices):
+    RERATA = "rerata", _("Rerata")
+    MEDIAN = "median", _("Median")
+    RERATA_TERPANGKAS = (
+        "terpangkas",
+        _("Rerata terpangkas (tanpa nilai tertinggi dan terendah bila ≥ 4 lembar)"),
+    )
+
+
 class Periode(models.Model):
     """One year of the award ("BKN Award 2023"): its timeline, instrument and participants."""
 
@@ -54,6 +63,19 @@ class Periode(models.Model):
         default=2,
         validators=[MinValueValidator(1)],
         help_text=_("Indikator masuk moderasi bila level antarpenilai berbeda sebesar ini atau lebih."),
+    )
+    metode_agregasi = models.CharField(
+        _("agregasi nilai penilai"),
+        max_length=15,
+        choices=MetodeAgregasi.choices,
+        default=MetodeAgregasi.RERATA,
+    )
+    normalisasi = models.BooleanField(
+        _("normalisasi per penilai"),
+        default=False,
+        help_text=_(
+            "Skor z per penilai dan elemen, dikembalikan ke skala nilai; nilai mentah tetap ditampilkan."
+        ),
     )
     dibuat = models.DateTimeField(_("dibuat"), auto_now_add=True)
     dibuat_oleh = models.ForeignKey(

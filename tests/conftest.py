@@ -1,13 +1,19 @@
 """Fixtures shared by every test: the personas of the BKN Award, as healthchecks does with alice and bob."""
 
 import os
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from instansi.models import Peran
+from penilaian import services as penilaian_services
+from penilaian.models import Tahap
 
-from .factories import InstansiFactory, OperatorFactory, PenggunaFactory
+from .factories import InstansiFactory, OperatorFactory, PenggunaFactory, PeriodeFactory, jadwal_lengkap
+
+pytest_plugins = ["tests.contoh"]
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is
 # used from that same thread, which is safe here.
@@ -81,6 +87,57 @@ def client_of(client):
     return _client_of
 
 
+# A period walked through its stages: the fixtures build on each other.
+
+
+@pytest.fixture
+def periode(admin_bkn):
+    """A period in preparation with the 2023 template instrument."""
+    periode = PeriodeFactory(nama="BKN Award 2030", tahun=2030, dibuat_oleh=admin_bkn)
+    penilaian_services.muat_templat(periode=periode)
+    return periode
+
+
+@pytest.fixture
+def periode_siap(periode, instansi_a, instansi_b):
+    """A period ready to open self-assessment: instrument, timeline, participants."""
+    penilaian_services.simpan_jadwal(periode=periode, jadwal=jadwal_lengkap())
+    penilaian_services.tetapkan_peserta(periode=periode, jenis=["kabupaten"])
+    return periode
+
+
+@pytest.fixture
+def periode_mandiri(admin_bkn, periode_siap):
+    """A period open for self-assessment (until a week from now), instansi_a and instansi_b taking part."""
+    return penilaian_services.maju_tahap(periode=periode_siap, dari=Tahap.PERSIAPAN, oleh=admin_bkn)
+
+
+@pytest.fixture
+def peserta_a(periode_mandiri, instansi_a):
+    return periode_mandiri.peserta.get(instansi=instansi_a)
+
+
+@pytest.fixture
+def peserta_b(periode_mandiri, instansi_b):
+    return periode_mandiri.peserta.get(instansi=instansi_b)
+
+
+@pytest.fixture
+def penilai2(db):
+    return PenggunaFactory(username="penilai.dua", nama="Penilai Dua", peran=Peran.PENILAI)
+
+
+@pytest.fixture
+def periode_verifikasi(admin_bkn, periode_mandiri):
+    """Self-assessment closed a minute ago; verification and scoring open."""
+    periode_mandiri.jadwal.filter(tahap=Tahap.PENILAIAN_MANDIRI).update(
+        selesai=timezone.now() - timedelta(minutes=1)
+    )
+    return penilaian_services.maju_tahap(
+        periode=periode_mandiri, dari=Tahap.PENILAIAN_MANDIRI, oleh=admin_bkn
+    )
+
+
 def pytest_sessionfinish(session, exitstatus):
     """In CI (TOLAK_TES_DILEWATI=1) a skipped test fails the run."""
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
@@ -88,3 +145,90 @@ def pytest_sessionfinish(session, exitstatus):
     if os.environ.get("TOLAK_TES_DILEWATI") and skipped:
         reporter.write_line(f"GAGAL: {len(skipped)} tes dilewati; di CI setiap tes harus berjalan.", red=True)
         session.exitstatus = 1
+
+
+def _url_database(d):
+    if d["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{d['NAME']}"
+    kredensial = d["USER"] + (f":{d['PASSWORD']}" if d["PASSWORD"] else "")
+    return f"postgres://{kredensial}@{d['HOST'] or '127.0.0.1'}:{d['PORT'] or 5432}/{d['NAME']}"
+
+
+@pytest.fixture
+def jalankan_worker(transactional_db, settings):
+    """jalankan_worker(jeda=0): a real Celery worker process on the test database and the configured broker.
+
+    Its queue is unique to the test, so nothing else picks up its tasks. The
+    worker is stopped (killed if need be) when the test ends.
+    """
+    import signal
+    import subprocess
+    import sys
+    import threading
+    import time
+    import uuid
+
+    from django.db import connection
+
+    proses = []
+
+    def _jalankan(jeda=0):
+        antrean = f"uji-{uuid.uuid4().hex[:10]}"
+        settings.CELERY_TASK_DEFAULT_QUEUE = antrean
+        env = {
+            **os.environ,
+            "DATABASE_URL": _url_database(connection.settings_dict),
+            "CELERY_QUEUE": antrean,
+            "PERINGKAT_JEDA_DETIK": str(jeda),
+            "DJANGO_SETTINGS_MODULE": "bkn_award.settings",
+        }
+        proc = subprocess.Popen(  # noqa: S603 - our own worker, fixed arguments
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "bkn_award",
+                "worker",
+                "--pool=solo",
+                "-Q",
+                antrean,
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "--loglevel=INFO",
+            ],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+            cwd=str(settings.BASE_DIR),
+        )
+        keluaran = []
+        siap = threading.Event()
+
+        def baca():
+            for baris in proc.stdout:
+                keluaran.append(baris)
+                if " ready." in baris:
+                    siap.set()
+
+        threading.Thread(target=baca, daemon=True).start()
+        if not siap.wait(60):
+            proc.kill()
+            pytest.fail("Worker Celery tidak siap dalam 60 detik:\n" + "".join(keluaran[-30:]))
+        proc.keluaran = keluaran
+        proses.append(proc)
+        time.sleep(0.5)  # let the consumer attach to its queue
+        return proc
+
+    yield _jalankan
+    for proc in proses:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(10)

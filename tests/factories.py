@@ -1,10 +1,13 @@
 """factory_boy factories for the models the tests need."""
 
+from datetime import timedelta
+
 import factory
+from django.utils import timezone
 
 from instansi.demo import KATA_SANDI_DEMO
 from instansi.models import Instansi, JenisInstansi, Pengguna, Peran
-from penilaian.models import Periode
+from penilaian.models import Periode, Tahap
 
 KATA_SANDI = KATA_SANDI_DEMO
 
@@ -72,3 +75,12 @@ class PeriodeFactory(factory.django.DjangoModelFactory):
     nama = factory.LazyAttribute(lambda o: f"BKN Award {o.tahun}")
     tahun = factory.Sequence(lambda n: 2030 + n)
     dibuat_oleh = factory.SubFactory(PenggunaFactory, peran=Peran.ADMIN)
+
+
+def jadwal_lengkap(awal=None):
+    """A valid timeline: each stage two weeks, starting a week ago."""
+    awal = awal or timezone.now() - timedelta(days=7)
+    return {
+        tahap: (awal + timedelta(days=14 * n), awal + timedelta(days=14 * (n + 1)))
+        for n, tahap in enumerate(Tahap.terjadwal())
+    }

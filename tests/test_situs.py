@@ -27,10 +27,11 @@ def test_healthz_reports_database_and_broker(client):
 @pytest.fixture
 def broker_down(monkeypatch):
     """Point Celery at a port where nothing listens."""
+    conf = celery_app.conf
+    # The stored values, read before the environment changes (the property prefers the environment).
+    saved = conf.get("broker_url"), conf.get("broker_transport_options")
     # Celery reads CELERY_BROKER_URL from the environment before its own setting.
     monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
-    conf = celery_app.conf
-    saved = conf.broker_url, conf.broker_transport_options
     conf.broker_url, conf.broker_transport_options = "redis://127.0.0.1:1/0", {}
     yield
     conf.broker_url, conf.broker_transport_options = saved

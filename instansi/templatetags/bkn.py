@@ -1,6 +1,9 @@
 """Template helpers shared by every app's pages."""
 
+from decimal import Decimal
+
 from django import template
+from django.template.defaultfilters import floatformat
 
 register = template.Library()
 
@@ -15,3 +18,11 @@ def rentang_halaman(page):
 def dictget(mapping, key):
     """mapping[key], or an empty list: for per-row lookups in a table."""
     return mapping.get(key, [])
+
+
+@register.filter
+def angka(nilai, desimal=4):
+    """A score stored as text ("62.5000") shown as people here write numbers: 62,5000."""
+    if nilai in (None, ""):
+        return "—"
+    return floatformat(Decimal(str(nilai)), desimal)

@@ -8,9 +8,8 @@ from playwright.sync_api import expect
 
 from penilaian import services
 from penilaian.models import BuktiDukung, Indikator, JawabanMandiri, Peserta, Tahap
-from tests.factories import PeriodeFactory
+from tests.factories import PeriodeFactory, jadwal_lengkap
 from tests.penilaian.berkas_uji import EXE, pdf
-from tests.penilaian.conftest import jadwal_lengkap
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

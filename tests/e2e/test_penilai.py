@@ -23,9 +23,8 @@ from penilaian.models import (
     StatusLembar,
     Tahap,
 )
-from tests.factories import KATA_SANDI, PenggunaFactory, PeriodeFactory
+from tests.factories import KATA_SANDI, PenggunaFactory, PeriodeFactory, jadwal_lengkap
 from tests.penilaian import berkas_uji
-from tests.penilaian.conftest import jadwal_lengkap
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -11,8 +11,7 @@ from instansi.models import JenisInstansi
 from penilaian import instrumen, services
 from penilaian.models import Periode, Peserta, RiwayatTahap, SubKelompok, Tahap
 
-from ..factories import InstansiFactory, InstansiPusatFactory, PeriodeFactory
-from .conftest import jadwal_lengkap
+from ..factories import InstansiFactory, InstansiPusatFactory, PeriodeFactory, jadwal_lengkap
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,143 @@
+"""Ranking runs and their immutable snapshots, and the predikat bands of a period."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from penilaian.models import Periode, Peserta
+
+
+class Predikat(models.Model):
+    """A band of total scores with its name, e.g. "Sangat Baik" from 85."""
+
+    periode = models.ForeignKey(Periode, on_delete=models.CASCADE, related_name="predikat")
+    nama = models.CharField(_("predikat"), max_length=50)
+    batas_bawah = models.DecimalField(_("nilai minimal"), max_digits=7, decimal_places=4)
+
+    class Meta:
+        verbose_name = _("predikat")
+        verbose_name_plural = _("predikat")
+        ordering = ["-batas_bawah"]
+        constraints = [
+            models.UniqueConstraint(fields=["periode", "batas_bawah"], name="predikat_batas_unik"),
+            models.CheckConstraint(
+                condition=Q(batas_bawah__gte=0, batas_bawah__lte=100), name="predikat_batas_0_100"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.nama} (≥ {self.batas_bawah:g})"
+
+
+PREDIKAT_BAWAAN = [("Sangat Baik", 85), ("Baik", 70), ("Cukup", 55), ("Kurang", 0)]
+
+
+class StatusRun(models.TextChoices):
+    ANTRE = "antre", _("Menunggu worker")
+    BERJALAN = "berjalan", _("Sedang dihitung")
+    SELESAI = "selesai", _("Selesai")
+    GAGAL = "gagal", _("Gagal")
+
+
+class RunPeringkat(models.Model):
+    """One request to compute a period's ranking, with its live progress."""
+
+    periode = models.ForeignKey(Periode, on_delete=models.CASCADE, related_name="run_peringkat")
+    status = models.CharField(_("status"), max_length=10, choices=StatusRun.choices, default=StatusRun.ANTRE)
+    persen = models.PositiveSmallIntegerField(_("kemajuan (%)"), default=0)
+    tahap = models.CharField(_("tahap"), max_length=100, blank=True)
+    pesan_galat = models.TextField(_("pesan galat"), blank=True)
+    task_id = models.CharField(max_length=50, blank=True)
+    dibuat = models.DateTimeField(_("diminta"), auto_now_add=True)
+    dibuat_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    mulai = models.DateTimeField(_("mulai"), null=True, blank=True)
+    selesai = models.DateTimeField(_("selesai"), null=True, blank=True)
+    # Touched at every progress report: a run silent for too long has lost its worker.
+    diperbarui = models.DateTimeField(_("kabar terakhir"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("perhitungan peringkat")
+        verbose_name_plural = _("perhitungan peringkat")
+        ordering = ["-dibuat", "-pk"]
+        constraints = [
+            # One run at a time per period: a second one is refused while this one works.
+            models.UniqueConstraint(
+                fields=["periode"],
+                condition=Q(status__in=["antre", "berjalan"]),
+                name="run_peringkat_satu_aktif",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.periode} · {self.dibuat:%Y-%m-%d %H:%M} · {self.get_status_display()}"
+
+    @property
+    def aktif(self):
+        return self.status in (StatusRun.ANTRE, StatusRun.BERJALAN)
+
+
+class TidakDapatDiubah(Exception):
+    """A snapshot is history: it is written once, with all its rows, and never changed."""
+
+
+class _SekaliTulis(models.Model):
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise TidakDapatDiubah(f"{type(self).__name__} tidak dapat diubah.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TidakDapatDiubah(f"{type(self).__name__} tidak dapat dihapus.")
+
+
+class Snapshot(_SekaliTulis):
+    """The immutable result of a ranking run: parameters, inputs' digest, and every agency's scores and ranks."""
+
+    periode = models.ForeignKey(Periode, on_delete=models.PROTECT, related_name="snapshot")
+    run = models.OneToOneField(RunPeringkat, on_delete=models.PROTECT, related_name="snapshot")
+    dibuat = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    dibuat_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    parameter = models.JSONField(_("parameter"))
+    digest = models.CharField(_("digest masukan (SHA-256)"), max_length=64)
+    reliabilitas = models.JSONField(_("reliabilitas panel"))
+
+    class Meta:
+        verbose_name = _("snapshot peringkat")
+        verbose_name_plural = _("snapshot peringkat")
+        ordering = ["-dibuat", "-pk"]
+
+    def __str__(self):
+        return f"{self.periode} · {self.dibuat:%Y-%m-%d %H:%M}"
+
+
+class HasilPeserta(_SekaliTulis):
+    """An agency's scores in a snapshot (normalised and raw), its peer group, predikat and flags."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="hasil")
+    peserta = models.ForeignKey(Peserta, on_delete=models.PROTECT, related_name="hasil_peringkat")
+    kelompok = models.CharField(_("kelompok"), max_length=150)
+    total = models.DecimalField(_("nilai total"), max_digits=8, decimal_places=4, null=True)
+    total_mentah = models.DecimalField(_("nilai total mentah"), max_digits=8, decimal_places=4, null=True)
+    skor_elemen = models.JSONField(_("nilai elemen"))  # {kode elemen: "12.3456"}
+    skor_elemen_mentah = models.JSONField(_("nilai elemen mentah"))
+    indikator_puncak = models.JSONField(_("indikator di level tertinggi per elemen"))
+    jumlah_lembar = models.PositiveSmallIntegerField(_("lembar penilaian"))
+    jumlah_moderasi = models.PositiveSmallIntegerField(_("indikator dimoderasi"))
+    predikat = models.CharField(_("predikat"), max_length=50, blank=True)
+    # {kategori id: {"skor": "62.5000", "peringkat": 1, "seri": false, "pemecah_seri": true}}: one row per
+    # agency keeps a national snapshot to 627 inserts; pages read one peer group and sort in memory.
+    peringkat = models.JSONField(_("peringkat per kategori"), default=dict)
+
+    class Meta:
+        verbose_name = _("hasil peserta")
+        verbose_name_plural = _("hasil peserta")
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "peserta"], name="hasil_unik_per_snapshot")
+        ]
+
+    def __str__(self):
+        return f"{self.peserta.instansi} · {self.total}"

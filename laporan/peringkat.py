@@ -1,0 +1,291 @@
+"""The ranking arithmetic, exactly as documented in docs/peringkat.md. Pure: data in, results out.
+
+Decimal throughout (50 significant digits), operands sorted before they are
+summed, so that the result does not depend on the order rows came from the
+database; scores are compared at 4 decimals.
+"""
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+
+import numpy as np
+from django.utils.translation import gettext as _
+
+SERATUS = Decimal(100)
+EMPAT_DESIMAL = Decimal("0.0001")
+KONTEKS = Context(prec=50)
+
+METODE = ("rerata", "median", "terpangkas")
+
+
+@dataclass(frozen=True)
+class Elemen:
+    kode: str
+    bobot: Decimal
+
+
+@dataclass(frozen=True)
+class Indikator:
+    id: int
+    kode: str
+    elemen: str  # kode of its element
+    bobot: Decimal
+    level_maks: int
+
+
+@dataclass(frozen=True)
+class Peserta:
+    id: int
+    kelompok: str  # the peer group: the agency's kind, or its sub-group
+
+
+@dataclass(frozen=True)
+class Kategori:
+    id: int
+    jenis: str  # "utama" ranks the total, "elemen" ranks one element
+    elemen: str | None
+
+
+@dataclass
+class Masukan:
+    """Everything a ranking depends on; its digest identifies the inputs of a snapshot."""
+
+    metode: str
+    normalisasi: bool
+    elemen: list  # [Elemen], in the instrument's order
+    indikator: list  # [Indikator], in the instrument's order
+    peserta: list  # [Peserta]
+    kategori: list  # [Kategori] that are ranked
+    nilai: list  # [(peserta id, penilai id, indikator id, level)] of submitted sheets
+    moderasi: dict  # {(peserta id, indikator id): level}
+    predikat: list  # [(lower bound, name)]
+
+    def digest(self):
+        data = {
+            "metode": self.metode,
+            "normalisasi": self.normalisasi,
+            "elemen": [[e.kode, str(e.bobot)] for e in self.elemen],
+            "indikator": [[i.id, i.kode, i.elemen, str(i.bobot), i.level_maks] for i in self.indikator],
+            "peserta": sorted([p.id, p.kelompok] for p in self.peserta),
+            "kategori": sorted([k.id, k.jenis, k.elemen or ""] for k in self.kategori),
+            "nilai": sorted(self.nilai),
+            "moderasi": sorted([p, i, level] for (p, i), level in self.moderasi.items()),
+            "predikat": sorted([str(b), n] for b, n in self.predikat),
+        }
+        return hashlib.sha256(json.dumps(data, separators=(",", ":")).encode()).hexdigest()
+
+
+@dataclass
+class Hasil:
+    """One agency's result: scores (after normalisation when it is on), raw scores, ranks."""
+
+    peserta: int
+    kelompok: str
+    total: Decimal | None
+    total_mentah: Decimal | None
+    elemen: dict  # {kode: Decimal}
+    elemen_mentah: dict
+    indikator_puncak: dict  # {kode elemen: indicators scored at the top level}
+    jumlah_lembar: int
+    jumlah_moderasi: int
+    predikat: str = ""
+    peringkat: dict = field(default_factory=dict)  # {kategori id: (skor, rank, seri, pemecah_seri)}
+
+
+def empat(d):
+    return d.quantize(EMPAT_DESIMAL, rounding=ROUND_HALF_UP)
+
+
+def skor_level(level, level_maks):
+    """A chosen level as a score out of 100."""
+    with localcontext(KONTEKS):
+        return Decimal(level) / Decimal(level_maks) * SERATUS
+
+
+def agregat(nilai, metode):
+    """Mean, median, or trimmed mean (without the highest and lowest when there are at least 4) of scores."""
+    nilai = sorted(nilai)
+    if not nilai:
+        raise ValueError("tanpa nilai")
+    with localcontext(KONTEKS):
+        if metode == "median":
+            tengah = len(nilai) // 2
+            return nilai[tengah] if len(nilai) % 2 else (nilai[tengah - 1] + nilai[tengah]) / 2
+        if metode == "terpangkas" and len(nilai) >= 4:
+            nilai = nilai[1:-1]
+        return sum(nilai, Decimal(0)) / len(nilai)
+
+
+def _jumlah_berbobot(skor_bobot):
+    """Σ(score × weight) ÷ 100, summed in a fixed order (in the caller's decimal context)."""
+    return sum(sorted(s * b for s, b in skor_bobot), Decimal(0)) / SERATUS
+
+
+def _skor_agregat(levels, level_maks, metode):
+    """The agency's indicator score from its sheets' levels, with one exact division.
+
+    Levels are integers: sums stay exact, and the mean, median or trimmed mean of
+    level ÷ maks × 100 is a single quotient.
+    """
+    levels = sorted(levels)
+    n = len(levels)
+    if metode == "median" and n > 2:
+        tengah = n // 2
+        pembilang, penyebut = (levels[tengah], 1) if n % 2 else (levels[tengah - 1] + levels[tengah], 2)
+    elif metode == "terpangkas" and n >= 4:
+        pembilang, penyebut = sum(levels) - levels[0] - levels[-1], n - 2
+    else:  # the mean; the median of one or two sheets is their mean too
+        pembilang, penyebut = sum(levels), n
+    return Decimal(pembilang * 100) / Decimal(penyebut * level_maks)
+
+
+def hitung(m, laporkan=lambda persen, tahap: None):
+    """Scores, predikat and ranks of every participant. ``laporkan(percent, stage)`` reports progress."""
+    if m.metode not in METODE:
+        raise ValueError(f"metode agregasi tidak dikenal: {m.metode}")
+    indikator = {i.id: i for i in m.indikator}
+    per_elemen = defaultdict(list)
+    for i in m.indikator:
+        per_elemen[i.elemen].append(i)
+
+    laporkan(20, _("Menghitung nilai indikator"))
+    levels = defaultdict(list)  # {(peserta, indikator): [levels]}, from the one query's rows
+    penilai_peserta = defaultdict(set)
+    for peserta_id, penilai_id, indikator_id, level in m.nilai:
+        if indikator_id in indikator:
+            levels[(peserta_id, indikator_id)].append(level)
+            penilai_peserta[peserta_id].add(penilai_id)
+
+    hasil = {}
+    with localcontext(KONTEKS):
+        moderasi = {
+            kunci: Decimal(level * 100) / Decimal(indikator[kunci[1]].level_maks)
+            for kunci, level in m.moderasi.items()
+            if kunci[1] in indikator
+        }
+        for p in m.peserta:
+            if not penilai_peserta.get(p.id):
+                hasil[p.id] = Hasil(p.id, p.kelompok, None, None, {}, {}, {}, 0, 0)
+                continue
+            skor = {}
+            for i in m.indikator:
+                kunci = (p.id, i.id)
+                if kunci in moderasi:
+                    skor[i.id] = moderasi[kunci]
+                elif kunci in levels:
+                    skor[i.id] = _skor_agregat(levels[kunci], i.level_maks, m.metode)
+                else:
+                    skor[i.id] = Decimal(0)  # a sheet is submitted complete; kept total for safety
+            elemen = {
+                e.kode: _jumlah_berbobot((skor[i.id], i.bobot) for i in per_elemen[e.kode]) for e in m.elemen
+            }
+            hasil[p.id] = Hasil(
+                peserta=p.id,
+                kelompok=p.kelompok,
+                total=None,
+                total_mentah=_jumlah_berbobot((elemen[e.kode], e.bobot) for e in m.elemen),
+                elemen=dict(elemen),
+                elemen_mentah=elemen,
+                indikator_puncak={
+                    e.kode: sum(1 for i in per_elemen[e.kode] if skor[i.id] == SERATUS) for e in m.elemen
+                },
+                jumlah_lembar=len(penilai_peserta[p.id]),
+                jumlah_moderasi=sum(1 for i in m.indikator if (p.id, i.id) in moderasi),
+            )
+
+        if m.normalisasi:
+            laporkan(45, _("Normalisasi per penilai"))
+            _normalisasi(m, moderasi, per_elemen, hasil)
+        for h in hasil.values():
+            if h.total_mentah is not None:
+                h.total = (
+                    _jumlah_berbobot((h.elemen[e.kode], e.bobot) for e in m.elemen)
+                    if m.normalisasi
+                    else h.total_mentah
+                )
+                h.predikat = _predikat(h.total, m.predikat)
+
+    laporkan(65, _("Menyusun peringkat per kelompok"))
+    for kategori in m.kategori:
+        _beri_peringkat(kategori, [h for h in hasil.values() if h.total is not None], m)
+    return [hasil[p.id] for p in m.peserta]
+
+
+def _predikat(total, predikat):
+    for batas, nama in sorted(predikat, reverse=True):
+        if empat(total) >= batas:
+            return nama
+    return ""
+
+
+def _normalisasi(m, moderasi, per_elemen, hasil):
+    """Per evaluator and element: z-scores over the agencies it scored, mapped back to the element's raw scale.
+
+    An evaluator's element score uses the chair's settled value where there is
+    one. The element's raw scale is the mean and (population) standard deviation
+    of all evaluator-agency element scores. An evaluator with fewer than two
+    agencies, or no spread, keeps its raw scores. Results are kept within 0–100.
+    """
+    indikator = {i.id: i for i in m.indikator}
+    skor = defaultdict(dict)  # {(peserta, penilai): {indikator: score}}
+    for peserta_id, penilai_id, indikator_id, level in m.nilai:
+        i = indikator.get(indikator_id)
+        if i is not None and peserta_id in hasil:
+            skor[(peserta_id, penilai_id)][indikator_id] = Decimal(level * 100) / Decimal(i.level_maks)
+    for e in m.elemen:
+        per_penilai = defaultdict(dict)  # {penilai: {peserta: element score}}
+        for (peserta_id, penilai_id), nilai in skor.items():
+            per_penilai[penilai_id][peserta_id] = _jumlah_berbobot(
+                (moderasi.get((peserta_id, i.id), nilai.get(i.id, Decimal(0))), i.bobot)
+                for i in per_elemen[e.kode]
+            )
+        semua = np.array([float(v) for per in per_penilai.values() for v in per.values()])
+        if semua.size == 0:
+            continue
+        rata_e, sd_e = float(semua.mean()), float(semua.std())
+        baru = defaultdict(list)  # {peserta: [normalised element scores]}
+        for penilai in sorted(per_penilai):
+            nilai = per_penilai[penilai]
+            peserta_ids = sorted(nilai)
+            x = np.array([float(nilai[p]) for p in peserta_ids])
+            if len(x) >= 2 and x.std() > 0:
+                z = (x - x.mean()) / x.std()
+                x = np.clip(z * sd_e + rata_e, 0, 100)
+            for p, v in zip(peserta_ids, x, strict=True):
+                baru[p].append(Decimal(f"{v:.10f}"))
+        for peserta_id, daftar in baru.items():
+            hasil[peserta_id].elemen[e.kode] = agregat(daftar, m.metode)
+
+
+def _beri_peringkat(kategori, daftar, m):
+    """Standard competition ranking (1, 2, 2, 4) per peer group, with the published tie-breaks."""
+    urutan_elemen = [e.kode for e in m.elemen]
+
+    def kunci(h):
+        if kategori.jenis == "utama":
+            return (empat(h.total), *(empat(h.elemen[k]) for k in urutan_elemen))
+        return (empat(h.elemen[kategori.elemen]), h.indikator_puncak[kategori.elemen])
+
+    per_kelompok = defaultdict(list)
+    for h in daftar:
+        per_kelompok[h.kelompok].append((kunci(h), h))
+    for anggota in per_kelompok.values():
+        anggota.sort(key=lambda item: item[0], reverse=True)
+        jumlah_kunci = defaultdict(int)
+        jumlah_skor = defaultdict(int)
+        for k, _h in anggota:
+            jumlah_kunci[k] += 1
+            jumlah_skor[k[0]] += 1
+        peringkat_kunci = {}
+        for posisi, (k, _h) in enumerate(anggota, start=1):
+            peringkat_kunci.setdefault(k, posisi)
+        for k, h in anggota:
+            h.peringkat[kategori.id] = (
+                k[0],
+                peringkat_kunci[k],
+                jumlah_kunci[k] > 1,
+                jumlah_skor[k[0]] > 1 and jumlah_kunci[k] < jumlah_skor[k[0]],
+            )

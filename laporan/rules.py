@@ -1,0 +1,8 @@
+"""Who may see and compute rankings."""
+
+import rules
+
+from instansi.rules import is_admin_bkn, is_ketua
+
+rules.add_perm("laporan.lihat_peringkat", is_admin_bkn | is_ketua)
+rules.add_perm("laporan.hitung_peringkat", is_admin_bkn)

@@ -1,0 +1,286 @@
+"""Writes of the reports app: ranking runs and their snapshots, predikat bands."""
+
+import logging
+import time
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from instansi.models import JenisInstansi
+from penilaian.models import (
+    Elemen,
+    Indikator,
+    JenisKategori,
+    Kategori,
+    Moderasi,
+    NilaiPenilai,
+    StatusLembar,
+    Tahap,
+)
+
+from . import peringkat, reliabilitas
+from .models import (
+    PREDIKAT_BAWAAN,
+    HasilPeserta,
+    Predikat,
+    RunPeringkat,
+    Snapshot,
+    StatusRun,
+)
+
+log = logging.getLogger(__name__)
+
+TAHAP_PERINGKAT = (Tahap.VERIFIKASI, Tahap.MODERASI, Tahap.PENETAPAN, Tahap.PENGUMUMAN)
+
+
+def nama_kelompok(peserta):
+    """The peer group an agency is ranked in: its sub-group, or its kind."""
+    if peserta.subkelompok_id:
+        return peserta.subkelompok.nama
+    return str(JenisInstansi(peserta.instansi.jenis).label)
+
+
+def pastikan_predikat(periode):
+    """The period's predikat bands, created from the defaults the first time."""
+    if not Predikat.objects.filter(periode=periode).exists():
+        Predikat.objects.bulk_create(
+            Predikat(periode=periode, nama=nama, batas_bawah=batas) for nama, batas in PREDIKAT_BAWAAN
+        )
+    return list(Predikat.objects.filter(periode=periode))
+
+
+@transaction.atomic
+def simpan_pengaturan(*, periode, metode_agregasi, normalisasi, predikat):
+    """Save how the period aggregates and normalises, and its predikat bands [(name, lower bound)]."""
+    if not predikat:
+        raise ValidationError(_("Isi sedikitnya satu predikat."))
+    batas = [b for _n, b in predikat]
+    if len(set(batas)) != len(batas):
+        raise ValidationError(_("Batas bawah predikat tidak boleh sama."))
+    if min(batas) != 0:
+        raise ValidationError(
+            _("Predikat terendah harus dimulai dari nilai 0 agar setiap instansi mendapat predikat.")
+        )
+    periode.metode_agregasi = metode_agregasi
+    periode.normalisasi = normalisasi
+    periode.save(update_fields=["metode_agregasi", "normalisasi"])
+    Predikat.objects.filter(periode=periode).delete()
+    Predikat.objects.bulk_create(Predikat(periode=periode, nama=n, batas_bawah=b) for n, b in predikat)
+
+
+def muat_masukan(periode):
+    """Everything the ranking of a period depends on, in a fixed number of queries.
+
+    The evaluators' levels come from one query over the submitted sheets.
+    """
+    elemen = list(Elemen.objects.filter(periode=periode).order_by("urutan", "pk"))
+    indikator = list(
+        Indikator.objects.filter(periode=periode)
+        .annotate(level_maks=Max("rubrik__level"))
+        .select_related("elemen")
+        .order_by("elemen__urutan", "urutan", "pk")
+    )
+    peserta = list(periode.peserta.select_related("instansi", "subkelompok").order_by("pk"))
+    kategori = list(
+        Kategori.objects.filter(periode=periode, jenis__in=[JenisKategori.UTAMA, JenisKategori.ELEMEN])
+        .select_related("elemen")
+        .order_by("urutan")
+    )
+    nilai = NilaiPenilai.objects.filter(
+        lembar__periode=periode, lembar__status=StatusLembar.DIKIRIM, level__isnull=False
+    ).values_list("lembar__peserta_id", "lembar__penilai_id", "indikator_id", "level")
+    # The one large read: straight from the cursor, without building a tuple per row in the ORM.
+    sql, params = nilai.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        nilai = cursor.fetchall()
+    moderasi = {
+        (p, i): level
+        for p, i, level in Moderasi.objects.filter(peserta__periode=periode).values_list(
+            "peserta_id", "indikator_id", "level"
+        )
+    }
+    masukan = peringkat.Masukan(
+        metode=periode.metode_agregasi,
+        normalisasi=periode.normalisasi,
+        elemen=[peringkat.Elemen(e.kode, e.bobot) for e in elemen],
+        indikator=[
+            peringkat.Indikator(i.pk, i.kode, i.elemen.kode, i.bobot, i.level_maks) for i in indikator
+        ],
+        peserta=[peringkat.Peserta(p.pk, nama_kelompok(p)) for p in peserta],
+        kategori=[peringkat.Kategori(k.pk, k.jenis, k.elemen.kode if k.elemen else None) for k in kategori],
+        nilai=nilai,
+        moderasi=moderasi,
+        predikat=[(p.batas_bawah, p.nama) for p in pastikan_predikat(periode)],
+    )
+    return masukan, {p.pk: p.instansi.nama for p in peserta}
+
+
+def _parameter(periode, masukan):
+    return {
+        "metode_agregasi": masukan.metode,
+        "normalisasi": masukan.normalisasi,
+        "jumlah_penilai": periode.jumlah_penilai,
+        "ambang_moderasi": periode.ambang_moderasi,
+        "predikat": [[nama, str(batas)] for batas, nama in sorted(masukan.predikat, reverse=True)],
+        "elemen": [[e.kode, str(e.bobot)] for e in masukan.elemen],
+        "pemecah_seri": {
+            "utama": "nilai elemen yang lebih tinggi, menurut urutan elemen dalam instrumen",
+            "elemen": "lebih banyak indikator pada level tertinggi",
+        },
+        "jumlah_nilai": len(masukan.nilai),
+        "jumlah_moderasi": len(masukan.moderasi),
+    }
+
+
+def _tutup_run_mati(periode):
+    """A run whose worker died stops blocking the period once it has been silent long enough."""
+    batas = timezone.now() - timedelta(minutes=settings.PERINGKAT_BATAS_DIAM_MENIT)
+    RunPeringkat.objects.filter(
+        periode=periode, status__in=[StatusRun.ANTRE, StatusRun.BERJALAN], diperbarui__lt=batas
+    ).update(
+        status=StatusRun.GAGAL,
+        pesan_galat=_("Worker berhenti sebelum perhitungan selesai; tidak ada snapshot yang tersimpan."),
+        selesai=timezone.now(),
+    )
+
+
+def minta_peringkat(*, periode, oleh):
+    """Queue a ranking run on a Celery worker (after this transaction commits); returns the run.
+
+    Refused while another run of the period is queued or working.
+    """
+    from .tasks import hitung_peringkat
+
+    if periode.tahap not in TAHAP_PERINGKAT:
+        raise ValidationError(
+            _("Peringkat dapat dihitung mulai tahap Verifikasi dan penilaian (sekarang: %(tahap)s).")
+            % {"tahap": periode.get_tahap_display()}
+        )
+    _tutup_run_mati(periode)
+    try:
+        with transaction.atomic():
+            run = RunPeringkat.objects.create(periode=periode, dibuat_oleh=oleh, tahap=_("Menunggu worker"))
+            transaction.on_commit(lambda: _antrekan(run, hitung_peringkat))
+    except IntegrityError:
+        raise ValidationError(
+            _("Perhitungan peringkat %(periode)s sedang berjalan; tunggu sampai selesai.")
+            % {"periode": periode.nama},
+            code="berjalan",
+        ) from None
+    return run
+
+
+def _antrekan(run, task):
+    hasil = task.apply_async(kwargs={"run_id": run.pk}, queue=settings.CELERY_TASK_DEFAULT_QUEUE)
+    RunPeringkat.objects.filter(pk=run.pk).update(task_id=hasil.id)
+
+
+def _laporkan(run_id):
+    jeda = settings.PERINGKAT_JEDA_DETIK
+
+    def laporkan(persen, tahap):
+        # Outside any transaction: the page polling the run sees it at once.
+        RunPeringkat.objects.filter(pk=run_id).update(persen=persen, tahap=tahap, diperbarui=timezone.now())
+        if jeda:
+            time.sleep(jeda)
+
+    return laporkan
+
+
+def jalankan_run(*, run_id):
+    """Compute a queued run and store its snapshot, all rows in one transaction.
+
+    Safe to run again (a retried or redelivered task): a finished or failed run
+    is left alone; a run interrupted midway starts over. Killed at any point,
+    it leaves no partial snapshot.
+    """
+    run = RunPeringkat.objects.select_related("periode", "dibuat_oleh").filter(pk=run_id).first()
+    if run is None or run.status in (StatusRun.SELESAI, StatusRun.GAGAL):
+        log.info("Run peringkat %s: tidak ada yang dikerjakan (%s)", run_id, run and run.status)
+        return None
+    RunPeringkat.objects.filter(pk=run.pk).update(
+        status=StatusRun.BERJALAN, mulai=timezone.now(), diperbarui=timezone.now()
+    )
+    laporkan = _laporkan(run.pk)
+    try:
+        laporkan(5, _("Memuat nilai penilai"))
+        masukan, nama = muat_masukan(run.periode)
+        hasil = peringkat.hitung(masukan, laporkan)
+        laporkan(80, _("Menghitung reliabilitas panel"))
+        rel = reliabilitas.hitung(masukan, nama)
+        laporkan(90, _("Menyimpan snapshot"))
+        snapshot = _simpan_snapshot(run, masukan, hasil, rel)
+    except OperationalError:
+        # The database went away for a moment: the task retries, from the start.
+        RunPeringkat.objects.filter(pk=run.pk).update(status=StatusRun.ANTRE, tahap=_("Menunggu dicoba lagi"))
+        raise
+    except Exception as exc:
+        log.exception("Run peringkat %s gagal", run_id)
+        RunPeringkat.objects.filter(pk=run.pk).update(
+            status=StatusRun.GAGAL, pesan_galat=f"{type(exc).__name__}: {exc}", selesai=timezone.now()
+        )
+        raise
+    finally:
+        if connection.vendor == "postgresql" and connection.connection is not None:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
+    return snapshot.pk
+
+
+@transaction.atomic
+def _simpan_snapshot(run, masukan, hasil, rel):
+    run = RunPeringkat.objects.select_for_update().get(pk=run.pk)
+    if run.status != StatusRun.BERJALAN:
+        raise RuntimeError(f"run {run.pk} sudah {run.status}")
+    snapshot = Snapshot.objects.create(
+        periode=run.periode,
+        run=run,
+        dibuat_oleh=run.dibuat_oleh,
+        parameter=_parameter(run.periode, masukan),
+        digest=masukan.digest(),
+        reliabilitas=rel,
+    )
+    HasilPeserta.objects.bulk_create(
+        HasilPeserta(
+            snapshot=snapshot,
+            peserta_id=h.peserta,
+            kelompok=h.kelompok,
+            total=_empat(h.total),
+            total_mentah=_empat(h.total_mentah),
+            skor_elemen={k: str(peringkat.empat(v)) for k, v in h.elemen.items()},
+            skor_elemen_mentah={k: str(peringkat.empat(v)) for k, v in h.elemen_mentah.items()},
+            indikator_puncak=h.indikator_puncak,
+            jumlah_lembar=h.jumlah_lembar,
+            jumlah_moderasi=h.jumlah_moderasi,
+            predikat=h.predikat,
+            peringkat={
+                str(kategori_id): {
+                    "skor": str(skor),
+                    "peringkat": rank,
+                    "seri": seri,
+                    "pemecah_seri": pemecah,
+                }
+                for kategori_id, (skor, rank, seri, pemecah) in h.peringkat.items()
+            },
+        )
+        for h in hasil
+    )
+    RunPeringkat.objects.filter(pk=run.pk).update(
+        status=StatusRun.SELESAI,
+        persen=100,
+        tahap=_("Selesai"),
+        selesai=timezone.now(),
+        diperbarui=timezone.now(),
+    )
+    return snapshot
+
+
+def _empat(nilai):
+    return None if nilai is None else peringkat.empat(Decimal(nilai))
