@@ -207,6 +207,10 @@ STORAGES["bukti"] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT / "bukti"), "base_url": None},
 }
+STORAGES["sertifikat"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT / "sertifikat"), "base_url": None},
+}
 
 # Evidence uploads: a limit per file and a quota per agency (both in MB). Uploads
 # above FILE_UPLOAD_MAX_MEMORY_SIZE are streamed to a temporary file in chunks.
@@ -312,5 +316,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # WeasyPrint narrates every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from instansi.forms import FormMasuk
+from laporan.urls import publik_patterns
 from penilaian.urls import mandiri_patterns, penilai_patterns
 from penilaian.views.mandiri import unduh_bukti
 
@@ -53,6 +54,7 @@ urlpatterns = [
     path("penilaian-mandiri/", include(mandiri_patterns)),
     path("penilaian/", include(penilai_patterns)),
     path("peringkat/", include("laporan.urls")),
+    path("", include(publik_patterns)),
     path("bukti/<int:pk>/", unduh_bukti, name="bukti"),
     path("django-admin/", admin.site.urls),
 ]

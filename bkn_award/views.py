@@ -12,8 +12,9 @@ from rules.contrib.views import permission_required
 
 from instansi.models import Pengguna, Peran
 from instansi.queries import jumlah_per_jenis
+from laporan.queries import penetapan_terbit
 from penilaian import services as penilaian_services
-from penilaian.models import Periode, Tahap
+from penilaian.models import Periode, Peserta, Tahap
 from penilaian.queries import (
     daftar_periode,
     get_peserta_operator,
@@ -91,6 +92,11 @@ def beranda_operator(request):
             tenggat=penilaian_services.tenggat(peserta),
             terkunci=penilaian_services.alasan_terkunci(peserta),
         )
+    konteks["hasil_list"] = [
+        p.periode
+        for p in Peserta.objects.filter(instansi=request.user.instansi_id).select_related("periode")
+        if penetapan_terbit(p.periode.tahun) is not None
+    ]
     return render(request, "beranda/operator.html", konteks)
 
 

@@ -1,7 +1,10 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from penilaian.models import MetodeAgregasi
+from penilaian.models import JenisKategori, Kategori, MetodeAgregasi, Periode
+
+from .models import Snapshot
 
 
 class PengaturanPeringkatForm(forms.Form):
@@ -31,3 +34,68 @@ class PredikatForm(forms.Form):
 
 
 PredikatFormSet = forms.formset_factory(PredikatForm, extra=1, can_delete=True)
+
+
+class PenetapanForm(forms.Form):
+    snapshot = forms.ModelChoiceField(label=_("Snapshot peringkat"), queryset=None, empty_label=None)
+    jumlah_peringkat = forms.IntegerField(
+        label=_("Peringkat yang diberi penghargaan"), min_value=1, max_value=20
+    )
+
+    def __init__(self, *args, periode, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["snapshot"].queryset = Snapshot.objects.filter(periode=periode).select_related(
+            "dibuat_oleh"
+        )
+        self.fields["snapshot"].label_from_instance = lambda s: (
+            _("%(waktu)s oleh %(nama)s (masukan %(digest)s…)")
+            % {
+                "waktu": timezone.localtime(s.dibuat).strftime("%d-%m-%Y %H.%M"),
+                "nama": s.dibuat_oleh.nama,
+                "digest": s.digest[:12],
+            }
+        )
+        self.fields["jumlah_peringkat"].initial = periode.jumlah_peringkat_penghargaan
+
+
+class KhususForm(forms.Form):
+    kategori = forms.ModelChoiceField(label=_("Kategori khusus"), queryset=None, empty_label=None)
+    peserta = forms.ModelChoiceField(label=_("Instansi"), queryset=None, empty_label=_("Pilih instansi"))
+    alasan = forms.CharField(
+        label=_("Alasan panel"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+    def __init__(self, *args, periode, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kategori"].queryset = Kategori.objects.filter(
+            periode=periode, jenis=JenisKategori.KHUSUS
+        )
+        self.fields["peserta"].queryset = periode.peserta.select_related("instansi").order_by(
+            "instansi__nama"
+        )
+        self.fields["peserta"].label_from_instance = lambda p: p.instansi.nama
+
+
+class UmumkanForm(forms.Form):
+    waktu = forms.DateTimeField(
+        label=_("Waktu pengumuman"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M"],
+        help_text=_("Kosongkan untuk mengumumkan sekarang."),
+    )
+
+
+class AlasanForm(forms.Form):
+    alasan = forms.CharField(label=_("Alasan"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class PengaturanPiagamForm(forms.ModelForm):
+    class Meta:
+        model = Periode
+        fields = [
+            "jumlah_peringkat_penghargaan",
+            "penandatangan_nama",
+            "penandatangan_jabatan",
+            "tempat_penetapan",
+        ]

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from penilaian.models import Periode, Peserta
+from penilaian.models import Kategori, Periode, Peserta
 
 
 class Predikat(models.Model):
@@ -141,3 +141,140 @@ class HasilPeserta(_SekaliTulis):
 
     def __str__(self):
         return f"{self.peserta.instansi} · {self.total}"
+
+
+# Penetapan: the approved winners of a snapshot, their publication and certificates.
+
+
+class StatusPenetapan(models.TextChoices):
+    DRAF = "draf", _("Draf")
+    DISETUJUI = "disetujui", _("Disetujui")
+    DITARIK = "ditarik", _("Ditarik")
+
+
+class Penetapan(models.Model):
+    """The winners of a period, taken from one snapshot: drafted, approved (final), published, or withdrawn."""
+
+    periode = models.ForeignKey(Periode, on_delete=models.PROTECT, related_name="penetapan")
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="penetapan")
+    jumlah_peringkat = models.PositiveSmallIntegerField(_("peringkat yang diberi penghargaan"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=StatusPenetapan.choices, default=StatusPenetapan.DRAF
+    )
+    dibuat = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    dibuat_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    disetujui_pada = models.DateTimeField(_("disetujui pada"), null=True, blank=True)
+    disetujui_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    diumumkan_pada = models.DateTimeField(
+        _("diumumkan pada"), null=True, blank=True, help_text=_("Sejak waktu ini hasil terbuka untuk publik.")
+    )
+    ditarik_pada = models.DateTimeField(_("ditarik pada"), null=True, blank=True)
+    ditarik_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    alasan_tarik = models.TextField(_("alasan penarikan"), blank=True)
+
+    class Meta:
+        verbose_name = _("penetapan pemenang")
+        verbose_name_plural = _("penetapan pemenang")
+        ordering = ["-dibuat", "-pk"]
+        constraints = [
+            # One live decision per period; withdrawn ones stay as history.
+            models.UniqueConstraint(
+                fields=["periode"], condition=~Q(status="ditarik"), name="penetapan_satu_aktif_per_periode"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.periode} · {self.get_status_display()}"
+
+    def terbit(self, sekarang):
+        """Published: approved, and its announcement time has come."""
+        return (
+            self.status == StatusPenetapan.DISETUJUI
+            and self.diumumkan_pada is not None
+            and self.diumumkan_pada <= sekarang
+        )
+
+
+class PenghargaanKhusus(models.Model):
+    """A special mention the panel grants, with its reason (drafted with the winners)."""
+
+    penetapan = models.ForeignKey(Penetapan, on_delete=models.CASCADE, related_name="khusus")
+    peserta = models.ForeignKey(Peserta, on_delete=models.PROTECT, related_name="+")
+    kategori = models.ForeignKey(Kategori, on_delete=models.PROTECT, related_name="+")
+    alasan = models.TextField(_("alasan"))
+    oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    dibuat = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("penghargaan khusus")
+        verbose_name_plural = _("penghargaan khusus")
+        constraints = [
+            models.UniqueConstraint(fields=["penetapan", "peserta", "kategori"], name="khusus_unik"),
+        ]
+
+    def __str__(self):
+        return f"{self.kategori} — {self.peserta.instansi}"
+
+
+class Penghargaan(models.Model):
+    """One award of an approved decision: an agency, a category, its peer group and rank (none for a special mention)."""
+
+    penetapan = models.ForeignKey(Penetapan, on_delete=models.PROTECT, related_name="penghargaan")
+    peserta = models.ForeignKey(Peserta, on_delete=models.PROTECT, related_name="penghargaan")
+    kategori = models.ForeignKey(Kategori, on_delete=models.PROTECT, related_name="+")
+    kelompok = models.CharField(_("kelompok"), max_length=150)
+    peringkat = models.PositiveSmallIntegerField(_("peringkat"), null=True, blank=True)
+    skor = models.DecimalField(_("nilai"), max_digits=8, decimal_places=4, null=True, blank=True)
+    alasan = models.TextField(_("alasan (penghargaan khusus)"), blank=True)
+    urutan = models.PositiveIntegerField(_("urutan"))
+
+    class Meta:
+        verbose_name = _("penghargaan")
+        verbose_name_plural = _("penghargaan")
+        ordering = ["urutan"]
+        constraints = [
+            models.UniqueConstraint(fields=["penetapan", "peserta", "kategori"], name="penghargaan_unik"),
+        ]
+
+    def __str__(self):
+        return f"{self.kategori} · {self.kelompok} · {self.peringkat} · {self.peserta.instansi}"
+
+
+class StatusSertifikat(models.TextChoices):
+    ANTRE = "antre", _("Menunggu")
+    SELESAI = "selesai", _("Siap")
+    GAGAL = "gagal", _("Gagal")
+
+
+class Sertifikat(models.Model):
+    """The certificate (piagam) of an award: a unique number, a code to verify it, its rendered PDF versions."""
+
+    penghargaan = models.OneToOneField(Penghargaan, on_delete=models.PROTECT, related_name="sertifikat")
+    nomor = models.CharField(_("nomor"), max_length=60, unique=True)
+    kode = models.CharField(_("kode verifikasi"), max_length=20, unique=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=StatusSertifikat.choices, default=StatusSertifikat.ANTRE
+    )
+    versi = models.PositiveIntegerField(_("versi"), default=0)
+    sidik = models.CharField(_("sidik isi"), max_length=64, blank=True)
+    lokasi = models.CharField(_("lokasi berkas"), max_length=255, blank=True)
+    riwayat_versi = models.JSONField(_("versi sebelumnya"), default=list)
+    dirender_pada = models.DateTimeField(_("dirender pada"), null=True, blank=True)
+    pesan_galat = models.TextField(_("pesan galat"), blank=True)
+    dicabut_pada = models.DateTimeField(_("dicabut pada"), null=True, blank=True)
+    dicabut_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    alasan_cabut = models.TextField(_("alasan pencabutan"), blank=True)
+
+    class Meta:
+        verbose_name = _("sertifikat")
+        verbose_name_plural = _("sertifikat")
+        ordering = ["penghargaan__urutan"]
+
+    def __str__(self):
+        return self.nomor

@@ -4,12 +4,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from instansi.models import JenisInstansi
 from penilaian.models import JenisKategori, Kategori
 
-from .models import HasilPeserta, RunPeringkat, Snapshot
+from .models import HasilPeserta, Penetapan, RunPeringkat, Sertifikat, Snapshot
 
 
 def snapshot_periode(periode):
@@ -100,3 +102,139 @@ def tanpa_peringkat(snapshot, *, kelompok=None):
     if kelompok:
         qs = qs.filter(kelompok=kelompok)
     return qs.order_by("peserta__instansi__nama")
+
+
+# Winners, publication and certificates.
+
+
+@dataclass(frozen=True)
+class Pemenang:
+    """An award, drafted (from a snapshot) or approved (a Penghargaan)."""
+
+    peserta_id: int
+    instansi: object
+    kategori: Kategori
+    kelompok: str
+    peringkat: int | None
+    skor: Decimal | None
+    alasan: str = ""
+    penghargaan: object = None
+
+
+def nama_kelompok(peserta):
+    """The peer group an agency is ranked in: its sub-group, or its kind."""
+    if peserta.subkelompok_id:
+        return peserta.subkelompok.nama
+    return str(JenisInstansi(peserta.instansi.jenis).label)
+
+
+def _urutan_kelompok(snapshot):
+    return {nama: n for n, (nama, _jumlah) in enumerate(kelompok_snapshot(snapshot))}
+
+
+def pemenang(penetapan):
+    """The winners of a decision, by category, peer group and rank (special mentions last).
+
+    Approved: its frozen awards. Draft: ranks 1..N of every ranked category and
+    group in its snapshot (shared ranks included), and the special mentions.
+    """
+    if penetapan.status != "draf":
+        return [
+            Pemenang(
+                peserta_id=p.peserta_id,
+                instansi=p.peserta.instansi,
+                kategori=p.kategori,
+                kelompok=p.kelompok,
+                peringkat=p.peringkat,
+                skor=p.skor,
+                alasan=p.alasan,
+                penghargaan=p,
+            )
+            for p in penetapan.penghargaan.select_related("peserta__instansi", "kategori", "sertifikat")
+        ]
+    kategori = list(kategori_diperingkat(penetapan.periode).order_by("urutan"))
+    urutan = _urutan_kelompok(penetapan.snapshot)
+    hasil = []
+    semua = list(
+        HasilPeserta.objects.filter(snapshot=penetapan.snapshot, total__isnull=False).select_related(
+            "peserta__instansi"
+        )
+    )
+    for k in kategori:
+        kunci = str(k.pk)
+        for h in semua:
+            p = h.peringkat.get(kunci)
+            if p and p["peringkat"] <= penetapan.jumlah_peringkat:
+                hasil.append(
+                    Pemenang(
+                        h.peserta_id, h.peserta.instansi, k, h.kelompok, p["peringkat"], Decimal(p["skor"])
+                    )
+                )
+    posisi = {k.pk: n for n, k in enumerate(kategori)}
+    hasil.sort(key=lambda p: (posisi[p.kategori.pk], urutan.get(p.kelompok, 0), p.peringkat, p.instansi.nama))
+    for khusus in penetapan.khusus.select_related(
+        "peserta__instansi__induk", "peserta__subkelompok", "kategori"
+    ).order_by("kategori__urutan", "peserta__instansi__nama"):
+        hasil.append(
+            Pemenang(
+                khusus.peserta_id,
+                khusus.peserta.instansi,
+                khusus.kategori,
+                nama_kelompok(khusus.peserta),
+                None,
+                None,
+                khusus.alasan,
+            )
+        )
+    return hasil
+
+
+def kunci_cache_pemenang(tahun):
+    return f"pemenang:{tahun}"
+
+
+def penetapan_terbit(tahun, sekarang=None):
+    """The published decision of that year's period, or None (nothing is public before its time)."""
+    sekarang = sekarang or timezone.now()
+    penetapan = (
+        Penetapan.objects.filter(periode__tahun=tahun, status="disetujui", diumumkan_pada__lte=sekarang)
+        .select_related("periode", "snapshot")
+        .first()
+    )
+    return penetapan
+
+
+def pemenang_per_bagian(penetapan):
+    """[(kategori, [(kelompok, [Pemenang])])] for the public page."""
+    bagian = []
+    for p in pemenang(penetapan):
+        if not bagian or bagian[-1][0] != p.kategori:
+            bagian.append((p.kategori, []))
+        kelompok = bagian[-1][1]
+        if not kelompok or kelompok[-1][0] != p.kelompok:
+            kelompok.append((p.kelompok, []))
+        kelompok[-1][1].append(p)
+    return bagian
+
+
+def get_sertifikat_untuk_pengguna(user, kode):
+    """A certificate the user may download: admins any; an operator its own agency's once published. 404 otherwise."""
+    from instansi.rules import is_admin_bkn
+
+    qs = Sertifikat.objects.select_related(
+        "penghargaan__penetapan__periode", "penghargaan__peserta__instansi", "penghargaan__kategori"
+    )
+    try:
+        sertifikat = qs.get(kode=kode, status="selesai")
+    except Sertifikat.DoesNotExist:
+        raise Http404 from None
+    penetapan = sertifikat.penghargaan.penetapan
+    if is_admin_bkn(user):
+        return sertifikat
+    if (
+        getattr(user, "instansi_id", None) == sertifikat.penghargaan.peserta.instansi_id
+        and penetapan.terbit(timezone.now())
+        and not sertifikat.dicabut_pada
+    ):
+        return sertifikat
+    raise Http404

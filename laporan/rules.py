@@ -6,3 +6,4 @@ from instansi.rules import is_admin_bkn, is_ketua
 
 rules.add_perm("laporan.lihat_peringkat", is_admin_bkn | is_ketua)
 rules.add_perm("laporan.hitung_peringkat", is_admin_bkn)
+rules.add_perm("laporan.tetapkan_pemenang", is_admin_bkn)

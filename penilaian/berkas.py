@@ -184,21 +184,24 @@ def hapus(lokasi):
     storage().delete(lokasi)
 
 
-def respons(bukti, *, unduh=True):
-    """The file as an HTTP response; the caller has checked the user may have it."""
-    content_type = CONTENT_TYPE.get(bukti.jenis) or mimetypes.guess_type(bukti.nama_berkas)[0]
-    disposition = content_disposition_header(unduh, bukti.nama_berkas)
+def respons_berkas(storage_berkas, lokasi, *, nama_berkas, content_type, unduh=True, ukuran=None):
+    """A private file as an HTTP response; the caller has checked the user may have it.
+
+    Streamed by Django, or handed to the web server (X-Accel-Redirect / X-Sendfile)
+    when BUKTI_SENDFILE says so.
+    """
     mode = settings.BUKTI_SENDFILE
     if mode == "x-accel-redirect":
         response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = settings.BUKTI_SENDFILE_PREFIX + bukti.lokasi
+        response["X-Accel-Redirect"] = settings.BUKTI_SENDFILE_PREFIX + lokasi
     elif mode == "x-sendfile":
         response = HttpResponse(content_type=content_type)
-        response["X-Sendfile"] = storage().path(bukti.lokasi)
+        response["X-Sendfile"] = storage_berkas.path(lokasi)
     else:
-        response = FileResponse(storage().open(bukti.lokasi, "rb"), content_type=content_type)
-        response["Content-Length"] = bukti.ukuran
-    response["Content-Disposition"] = disposition
+        response = FileResponse(storage_berkas.open(lokasi, "rb"), content_type=content_type)
+        if ukuran is not None:
+            response["Content-Length"] = ukuran
+    response["Content-Disposition"] = content_disposition_header(unduh, nama_berkas)
     response["Cache-Control"] = "private, no-store"
     if unduh:
         # Downloaded, never rendered as a page of this site.
@@ -208,6 +211,18 @@ def respons(bukti, *, unduh=True):
         response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; frame-ancestors 'self'"
         response["X-Frame-Options"] = "SAMEORIGIN"
     return response
+
+
+def respons(bukti, *, unduh=True):
+    """An evidence file as an HTTP response; the caller has checked the user may have it."""
+    return respons_berkas(
+        storage(),
+        bukti.lokasi,
+        nama_berkas=bukti.nama_berkas,
+        content_type=CONTENT_TYPE.get(bukti.jenis) or mimetypes.guess_type(bukti.nama_berkas)[0],
+        unduh=unduh,
+        ukuran=bukti.ukuran,
+    )
 
 
 class _Penampung:
@@ -229,20 +244,22 @@ class _Penampung:
         return data
 
 
-def _aliran_zip(isi):
+def _aliran_zip(isi, storage_berkas):
     penampung = _Penampung()
     with zipfile.ZipFile(penampung, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
         for nama, lokasi in isi:
-            with storage().open(lokasi, "rb") as sumber, zf.open(nama, "w", force_zip64=True) as tujuan:
+            with storage_berkas.open(lokasi, "rb") as sumber, zf.open(nama, "w", force_zip64=True) as tujuan:
                 while potongan := sumber.read(_POTONGAN):
                     tujuan.write(potongan)
                     yield penampung.ambil()
     yield penampung.ambil()
 
 
-def respons_zip(isi, *, nama_berkas):
-    """A ZIP of [(name inside the ZIP, storage name)], streamed as it is built."""
-    response = StreamingHttpResponse(_aliran_zip(isi), content_type="application/zip")
+def respons_zip(isi, *, nama_berkas, storage=storage):
+    """A ZIP of [(name inside the ZIP, storage name)], streamed as it is built (evidence storage by default)."""
+    response = StreamingHttpResponse(
+        _aliran_zip(isi, storage() if callable(storage) else storage), content_type="application/zip"
+    )
     response["Content-Disposition"] = content_disposition_header(True, nama_berkas)
     response["Cache-Control"] = "private, no-store"
     return response

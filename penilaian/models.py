@@ -77,6 +77,17 @@ class Periode(models.Model):
             "Skor z per penilai dan elemen, dikembalikan ke skala nilai; nilai mentah tetap ditampilkan."
         ),
     )
+    jumlah_peringkat_penghargaan = models.PositiveSmallIntegerField(
+        _("peringkat yang diberi penghargaan"),
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text=_("Peringkat 1 sampai angka ini di setiap kategori dan kelompok menerima piagam."),
+    )
+    penandatangan_nama = models.CharField(_("nama penandatangan piagam"), max_length=150, blank=True)
+    penandatangan_jabatan = models.CharField(
+        _("jabatan penandatangan"), max_length=150, default="Kepala Badan Kepegawaian Negara"
+    )
+    tempat_penetapan = models.CharField(_("tempat penetapan"), max_length=100, default="Jakarta")
     dibuat = models.DateTimeField(_("dibuat"), auto_now_add=True)
     dibuat_oleh = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("dibuat oleh"), on_delete=models.PROTECT, related_name="+"

@@ -30,6 +30,10 @@ def _test_settings(settings, tmp_path):
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": str(settings.PRIVATE_MEDIA_ROOT / "bukti")},
         },
+        "sertifikat": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(settings.PRIVATE_MEDIA_ROOT / "sertifikat")},
+        },
     }
     if not os.environ.get("CACHE_URL"):
         # Keep the development server's file cache out of the tests.
@@ -180,6 +184,8 @@ def jalankan_worker(transactional_db, settings):
             "DATABASE_URL": _url_database(connection.settings_dict),
             "CELERY_QUEUE": antrean,
             "PERINGKAT_JEDA_DETIK": str(jeda),
+            # The test's private files (evidence, certificates), where the test server reads them.
+            "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
             "DJANGO_SETTINGS_MODULE": "bkn_award.settings",
         }
         proc = subprocess.Popen(  # noqa: S603 - our own worker, fixed arguments

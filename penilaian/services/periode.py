@@ -4,6 +4,7 @@ Each function is one user action in one transaction. A refused action raises
 ValidationError with a message for the user; nothing is half-saved.
 """
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -222,6 +223,19 @@ def syarat_tahap_berikutnya(periode):
             syarat.append(_("Belum ada instansi peserta."))
         if periode.jadwal.count() < len(Tahap.terjadwal()):
             syarat.append(_("Jadwal tahapan belum lengkap."))
+    if ke == Tahap.PENETAPAN:
+        from ..models import LembarPenilaian, StatusLembar
+
+        belum = LembarPenilaian.objects.filter(
+            periode=periode, status__in=[StatusLembar.DRAF, StatusLembar.DIKEMBALIKAN]
+        ).count()
+        if belum:
+            syarat.append(_("%(n)s lembar penilaian belum dikirim penilainya.") % {"n": belum})
+    if ke == Tahap.PENGUMUMAN:
+        # The reports app decides the winners; it is looked up by name to keep apps one-way.
+        penetapan = apps.get_model("laporan", "Penetapan")
+        if not penetapan.objects.filter(periode=periode, status="disetujui").exists():
+            syarat.append(_("Pemenang belum disetujui pada halaman Penetapan."))
     if ke == Tahap.VERIFIKASI:
         mandiri = periode.jadwal.filter(tahap=Tahap.PENILAIAN_MANDIRI).first()
         if mandiri and timezone.now() < mandiri.selesai:

@@ -36,3 +36,22 @@ document.addEventListener("change", (event) => {
 if (window.htmx) {
   document.documentElement.classList.add("htmx-aktif");
 }
+
+// <input data-cari="selector">: show only the matching rows (their data-teks), as the user types.
+document.addEventListener("input", (event) => {
+  const masukan = event.target;
+  if (!masukan.matches("input[data-cari]")) return;
+  const kata = masukan.value.trim().toLowerCase();
+  let terlihat = 0;
+  document.querySelectorAll(masukan.dataset.cari).forEach((baris) => {
+    const cocok = !kata || (baris.dataset.teks || baris.textContent.toLowerCase()).includes(kata);
+    baris.hidden = !cocok;
+    if (cocok) terlihat += 1;
+  });
+  document.querySelectorAll("[data-cari-kosong]").forEach((el) => el.classList.toggle("d-none", terlihat > 0));
+});
+
+// <button data-cetak>: print the page.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-cetak]")) window.print();
+});

@@ -175,8 +175,23 @@ def test_stages_are_walked_one_by_one_to_the_end(admin_bkn, periode_siap):
     periode_siap.jadwal.filter(tahap=Tahap.PENILAIAN_MANDIRI).update(
         selesai=timezone.now() - timedelta(minutes=1)
     )
-    for tahap in list(Tahap)[:-1]:
+    for tahap in list(Tahap)[:-2]:
         periode_siap = services.maju_tahap(periode=periode_siap, dari=tahap, oleh=admin_bkn)
+    assert periode_siap.tahap == Tahap.PENETAPAN
+    # The announcement waits for approved winners (tests/laporan/test_penetapan.py approves them).
+    with pytest.raises(ValidationError, match="Pemenang belum disetujui"):
+        services.maju_tahap(periode=periode_siap, dari=Tahap.PENETAPAN, oleh=admin_bkn)
+    from laporan.models import Penetapan, RunPeringkat, Snapshot
+
+    run = RunPeringkat.objects.create(periode=periode_siap, dibuat_oleh=admin_bkn, status="selesai")
+    snapshot = Snapshot.objects.create(
+        periode=periode_siap, run=run, dibuat_oleh=admin_bkn, parameter={}, digest="0" * 64, reliabilitas={}
+    )
+    Penetapan.objects.create(
+        periode=periode_siap, snapshot=snapshot, jumlah_peringkat=3, dibuat_oleh=admin_bkn, status="disetujui"
+    )
+
+    periode_siap = services.maju_tahap(periode=periode_siap, dari=Tahap.PENETAPAN, oleh=admin_bkn)
 
     assert periode_siap.tahap == Tahap.PENGUMUMAN
     assert services.syarat_tahap_berikutnya(periode_siap) == ["Periode sudah berada di tahap terakhir."]

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 
 from instansi.demo import KATA_SANDI_DEMO, buat_pengguna_demo
 from instansi.models import Peran
-from penilaian.demo import siapkan_demo
+from laporan.demo import siapkan_semua
 
 
 class Command(BaseCommand):
@@ -11,7 +11,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         users = buat_pengguna_demo()
         admin = next(u for u in users if u.peran == Peran.ADMIN)
-        for baris in siapkan_demo(admin=admin):
+        for baris in siapkan_semua(admin=admin):
             self.stdout.write(f"Periode demo {baris}")
         self.stdout.write("")
         self.stdout.write(

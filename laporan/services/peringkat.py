@@ -12,7 +12,6 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from instansi.models import JenisInstansi
 from penilaian.models import (
     Elemen,
     Indikator,
@@ -24,8 +23,8 @@ from penilaian.models import (
     Tahap,
 )
 
-from . import peringkat, reliabilitas
-from .models import (
+from .. import peringkat, reliabilitas
+from ..models import (
     PREDIKAT_BAWAAN,
     HasilPeserta,
     Predikat,
@@ -33,17 +32,11 @@ from .models import (
     Snapshot,
     StatusRun,
 )
+from ..queries import nama_kelompok
 
 log = logging.getLogger(__name__)
 
 TAHAP_PERINGKAT = (Tahap.VERIFIKASI, Tahap.MODERASI, Tahap.PENETAPAN, Tahap.PENGUMUMAN)
-
-
-def nama_kelompok(peserta):
-    """The peer group an agency is ranked in: its sub-group, or its kind."""
-    if peserta.subkelompok_id:
-        return peserta.subkelompok.nama
-    return str(JenisInstansi(peserta.instansi.jenis).label)
 
 
 def pastikan_predikat(periode):
@@ -156,7 +149,7 @@ def minta_peringkat(*, periode, oleh):
 
     Refused while another run of the period is queued or working.
     """
-    from .tasks import hitung_peringkat
+    from ..tasks import hitung_peringkat
 
     if periode.tahap not in TAHAP_PERINGKAT:
         raise ValidationError(

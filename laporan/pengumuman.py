@@ -1,0 +1,28 @@
+"""The public winners page: rendered once per publication and served from the cache."""
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .queries import kunci_cache_pemenang, pemenang_per_bagian, penetapan_terbit
+
+# A published page changes only when an approval is withdrawn or published again,
+# and both delete the key; the timeout is a safety net.
+LAMA_CACHE = 60 * 60 * 24
+
+
+def html_pemenang(tahun):
+    """The page's HTML for that year, from the cache, or rendered and cached; None if nothing is published."""
+    kunci = kunci_cache_pemenang(tahun)
+    tersimpan = cache.get(kunci)
+    if tersimpan is not None and tersimpan["terbit"] <= timezone.now():
+        return tersimpan["html"]
+    penetapan = penetapan_terbit(tahun)
+    if penetapan is None:
+        return None
+    html = render_to_string(
+        "laporan/pemenang.html",
+        {"periode": penetapan.periode, "penetapan": penetapan, "bagian_list": pemenang_per_bagian(penetapan)},
+    )
+    cache.set(kunci, {"html": html, "terbit": penetapan.diumumkan_pada}, LAMA_CACHE)
+    return html

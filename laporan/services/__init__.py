@@ -1,0 +1,39 @@
+"""Writes of the laporan app, one module per part: rankings, the decision (penetapan), certificates."""
+
+from .penetapan import (
+    beri_penghargaan_khusus,
+    buat_penetapan,
+    hapus_penghargaan_khusus,
+    kategori_khusus,
+    setujui,
+    tarik,
+    umumkan,
+)
+from .peringkat import (
+    TAHAP_PERINGKAT,
+    jalankan_run,
+    minta_peringkat,
+    muat_masukan,
+    pastikan_predikat,
+    simpan_pengaturan,
+)
+from .sertifikat import cabut, render, render_semua
+
+__all__ = [
+    "TAHAP_PERINGKAT",
+    "beri_penghargaan_khusus",
+    "buat_penetapan",
+    "cabut",
+    "hapus_penghargaan_khusus",
+    "jalankan_run",
+    "kategori_khusus",
+    "minta_peringkat",
+    "muat_masukan",
+    "pastikan_predikat",
+    "render",
+    "render_semua",
+    "setujui",
+    "simpan_pengaturan",
+    "tarik",
+    "umumkan",
+]

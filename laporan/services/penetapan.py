@@ -1,0 +1,202 @@
+"""Writes of the decision: the winners of a snapshot, special mentions, approval, publication, withdrawal."""
+
+import secrets
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from penilaian.models import JenisKategori, Kategori, Periode, Tahap
+
+from ..models import (
+    Penetapan,
+    Penghargaan,
+    PenghargaanKhusus,
+    Sertifikat,
+    StatusPenetapan,
+    StatusSertifikat,
+)
+from ..queries import kunci_cache_pemenang, pemenang
+
+# Unambiguous letters and digits for verification codes (no 0/O, 1/I/L).
+_HURUF_KODE = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def _kunci(penetapan):
+    return Penetapan.objects.select_for_update().select_related("periode", "snapshot").get(pk=penetapan.pk)
+
+
+def _pastikan_draf(penetapan):
+    if penetapan.status != StatusPenetapan.DRAF:
+        raise ValidationError(
+            _("Penetapan ini sudah %(status)s; tidak dapat diubah.")
+            % {"status": penetapan.get_status_display().lower()},
+            code="status",
+        )
+
+
+@transaction.atomic
+def buat_penetapan(*, periode, snapshot, jumlah_peringkat, oleh):
+    """Start (or restart) the draft decision of a period from a snapshot."""
+    periode = Periode.objects.select_for_update().get(pk=periode.pk)
+    if periode.tahap != Tahap.PENETAPAN:
+        raise ValidationError(
+            _("Pemenang ditetapkan pada tahap Penetapan (sekarang: %(tahap)s).")
+            % {"tahap": periode.get_tahap_display()},
+            code="tahap",
+        )
+    if snapshot.periode_id != periode.pk:
+        raise ValidationError(_("Snapshot itu bukan milik periode ini."))
+    if jumlah_peringkat < 1:
+        raise ValidationError(_("Sedikitnya peringkat 1 diberi penghargaan."))
+    aktif = Penetapan.objects.filter(periode=periode).exclude(status=StatusPenetapan.DITARIK).first()
+    if aktif is not None and aktif.status == StatusPenetapan.DISETUJUI:
+        raise ValidationError(
+            _("Pemenang %(periode)s sudah disetujui; tarik persetujuan itu dahulu (dengan alasan).")
+            % {"periode": periode.nama},
+            code="disetujui",
+        )
+    if aktif is not None:
+        aktif.snapshot = snapshot
+        aktif.jumlah_peringkat = jumlah_peringkat
+        aktif.save(update_fields=["snapshot", "jumlah_peringkat"])
+        return aktif
+    return Penetapan.objects.create(
+        periode=periode, snapshot=snapshot, jumlah_peringkat=jumlah_peringkat, dibuat_oleh=oleh
+    )
+
+
+@transaction.atomic
+def beri_penghargaan_khusus(*, penetapan, peserta, kategori, alasan, oleh):
+    """Grant a special mention (a khusus category) to a participant, with the panel's reason."""
+    penetapan = _kunci(penetapan)
+    _pastikan_draf(penetapan)
+    alasan = alasan.strip()
+    if not alasan:
+        raise ValidationError(_("Tuliskan alasan penghargaan khusus."), code="alasan")
+    if kategori.jenis != JenisKategori.KHUSUS or kategori.periode_id != penetapan.periode_id:
+        raise ValidationError(_("Pilih kategori khusus periode ini."))
+    if peserta.periode_id != penetapan.periode_id:
+        raise ValidationError(_("Instansi itu bukan peserta periode ini."))
+    try:
+        with transaction.atomic():
+            return PenghargaanKhusus.objects.create(
+                penetapan=penetapan, peserta=peserta, kategori=kategori, alasan=alasan, oleh=oleh
+            )
+    except IntegrityError:
+        raise ValidationError(
+            _("%(instansi)s sudah menerima %(kategori)s.")
+            % {"instansi": peserta.instansi.nama, "kategori": kategori.nama}
+        ) from None
+
+
+@transaction.atomic
+def hapus_penghargaan_khusus(*, khusus):
+    _pastikan_draf(_kunci(khusus.penetapan))
+    khusus.delete()
+
+
+def _kode_baru(terpakai):
+    while True:
+        kode = "".join(secrets.choice(_HURUF_KODE) for _n in range(10))
+        if kode not in terpakai:
+            terpakai.add(kode)
+            return kode
+
+
+@transaction.atomic
+def setujui(*, penetapan, oleh):
+    """Approve the draft: the winners become final awards, each with a numbered certificate to render.
+
+    Rendering starts on the workers once this is committed.
+    """
+    from .sertifikat import render_semua
+
+    penetapan = _kunci(penetapan)
+    _pastikan_draf(penetapan)
+    if penetapan.periode.tahap != Tahap.PENETAPAN:
+        raise ValidationError(_("Pemenang hanya dapat disetujui pada tahap Penetapan."), code="tahap")
+    daftar = pemenang(penetapan)
+    if not daftar:
+        raise ValidationError(_("Snapshot ini tidak menghasilkan pemenang."), code="kosong")
+    penghargaan = Penghargaan.objects.bulk_create(
+        Penghargaan(
+            penetapan=penetapan,
+            peserta_id=p.peserta_id,
+            kategori_id=p.kategori.pk,
+            kelompok=p.kelompok,
+            peringkat=p.peringkat,
+            skor=p.skor,
+            alasan=p.alasan,
+            urutan=n,
+        )
+        for n, p in enumerate(daftar, start=1)
+    )
+    terpakai = set(Sertifikat.objects.values_list("kode", flat=True))
+    tahun = penetapan.periode.tahun
+    awal = Sertifikat.objects.filter(penghargaan__penetapan__periode=penetapan.periode).count()
+    Sertifikat.objects.bulk_create(
+        Sertifikat(
+            penghargaan=p,
+            nomor=f"{awal + n:03d}/PIAGAM/BKN-AWARD/{tahun}",
+            kode=_kode_baru(terpakai),
+            status=StatusSertifikat.ANTRE,
+        )
+        for n, p in enumerate(penghargaan, start=1)
+    )
+    penetapan.status = StatusPenetapan.DISETUJUI
+    penetapan.disetujui_pada = timezone.now()
+    penetapan.disetujui_oleh = oleh
+    penetapan.save(update_fields=["status", "disetujui_pada", "disetujui_oleh"])
+    render_semua(penetapan=penetapan)
+    return penetapan
+
+
+@transaction.atomic
+def umumkan(*, penetapan, waktu=None):
+    """Publish the approved winners now, or at ``waktu``; the public page's cache is rebuilt then."""
+    from ..tasks import segarkan_pengumuman
+
+    penetapan = _kunci(penetapan)
+    if penetapan.status != StatusPenetapan.DISETUJUI:
+        raise ValidationError(_("Hanya pemenang yang sudah disetujui yang dapat diumumkan."), code="status")
+    sekarang = timezone.now()
+    waktu = waktu or sekarang
+    if waktu < sekarang - timedelta(minutes=1):
+        raise ValidationError(
+            _("Waktu pengumuman tidak boleh di masa lalu; pilih sekarang atau nanti."), code="waktu"
+        )
+    penetapan.diumumkan_pada = waktu
+    penetapan.save(update_fields=["diumumkan_pada"])
+    tahun = penetapan.periode.tahun
+    transaction.on_commit(lambda: cache.delete(kunci_cache_pemenang(tahun)))
+    transaction.on_commit(
+        lambda: segarkan_pengumuman.apply_async(kwargs={"tahun": tahun}, eta=penetapan.diumumkan_pada)
+    )
+    return penetapan
+
+
+@transaction.atomic
+def tarik(*, penetapan, alasan, oleh):
+    """Withdraw an approval, with a logged reason: the results and certificates are no longer valid or public."""
+    penetapan = _kunci(penetapan)
+    if penetapan.status != StatusPenetapan.DISETUJUI:
+        raise ValidationError(_("Hanya penetapan yang sudah disetujui yang dapat ditarik."), code="status")
+    alasan = alasan.strip()
+    if not alasan:
+        raise ValidationError(_("Tuliskan alasan penarikan persetujuan."), code="alasan")
+    penetapan.status = StatusPenetapan.DITARIK
+    penetapan.ditarik_pada = timezone.now()
+    penetapan.ditarik_oleh = oleh
+    penetapan.alasan_tarik = alasan
+    penetapan.save(update_fields=["status", "ditarik_pada", "ditarik_oleh", "alasan_tarik"])
+    tahun = penetapan.periode.tahun
+    transaction.on_commit(lambda: cache.delete(kunci_cache_pemenang(tahun)))
+    return penetapan
+
+
+def kategori_khusus(periode):
+    return Kategori.objects.filter(periode=periode, jenis=JenisKategori.KHUSUS)

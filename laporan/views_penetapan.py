@@ -1,0 +1,404 @@
+"""The decision (penetapan), publication, certificates; the public pages; each agency's own result."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from rules.contrib.views import permission_required
+
+from penilaian import berkas
+from penilaian.models import JenisKategori, LembarPenilaian, Moderasi, NilaiPenilai, Peserta, StatusLembar
+from penilaian.queries import get_periode
+
+from . import queries, services
+from .forms import AlasanForm, KhususForm, PenetapanForm, PengaturanPiagamForm, UmumkanForm
+from .models import HasilPeserta, Penetapan, PenghargaanKhusus, Sertifikat, StatusPenetapan, StatusSertifikat
+from .pengumuman import html_pemenang
+from .services.sertifikat import isi as isi_sertifikat
+from .services.sertifikat import storage as storage_sertifikat
+
+tetapkan = permission_required("laporan.tetapkan_pemenang", raise_exception=True)
+
+
+def _pesan_galat(request, exc):
+    for pesan in exc.messages:
+        messages.error(request, pesan)
+
+
+def _penetapan_aktif(periode):
+    return (
+        Penetapan.objects.filter(periode=periode)
+        .exclude(status=StatusPenetapan.DITARIK)
+        .select_related("snapshot__dibuat_oleh", "disetujui_oleh")
+        .first()
+    )
+
+
+def _kemajuan_sertifikat(penetapan):
+    kemajuan = Sertifikat.objects.filter(penghargaan__penetapan=penetapan).aggregate(
+        total=Count("pk"),
+        selesai=Count("pk", filter=Q(status=StatusSertifikat.SELESAI)),
+        gagal=Count("pk", filter=Q(status=StatusSertifikat.GAGAL)),
+    )
+    # Still waiting for the workers (a failed certificate waits for "Render ulang", not for polling).
+    kemajuan["belum"] = kemajuan["total"] - kemajuan["selesai"] - kemajuan["gagal"]
+    return kemajuan
+
+
+@tetapkan
+def penetapan(request, tahun, forms=None):
+    periode = get_periode(tahun)
+    aktif = _penetapan_aktif(periode)
+    forms = forms or {}
+    konteks = {
+        "periode": periode,
+        "penetapan": aktif,
+        "penetapan_form": forms.get("penetapan") or PenetapanForm(periode=periode),
+        "pengaturan_form": forms.get("pengaturan") or PengaturanPiagamForm(instance=periode),
+        "ditarik_list": Penetapan.objects.filter(
+            periode=periode, status=StatusPenetapan.DITARIK
+        ).select_related("ditarik_oleh"),
+        "sekarang": timezone.now(),
+    }
+    if aktif is not None:
+        konteks.update(
+            pemenang_list=queries.pemenang(aktif),
+            khusus_form=forms.get("khusus") or KhususForm(periode=periode),
+            khusus_list=aktif.khusus.select_related("peserta__instansi", "kategori", "oleh"),
+            umumkan_form=forms.get("umumkan") or UmumkanForm(),
+            tarik_form=forms.get("tarik") or AlasanForm(),
+            kemajuan=_kemajuan_sertifikat(aktif) if aktif.status == StatusPenetapan.DISETUJUI else None,
+            terbit=aktif.terbit(timezone.now()),
+        )
+    return render(request, "laporan/penetapan.html", konteks)
+
+
+def _nomor_berkas(nomor):
+    """001/PIAGAM/BKN-AWARD/2023 → 001-piagam-bkn-award-2023, for file names."""
+    return slugify(nomor.replace("/", "-"))
+
+
+def _kembali(tahun):
+    return redirect("laporan:penetapan", tahun=tahun)
+
+
+@tetapkan
+@require_POST
+def penetapan_buat(request, tahun):
+    periode = get_periode(tahun)
+    form = PenetapanForm(request.POST, periode=periode)
+    if form.is_valid():
+        try:
+            services.buat_penetapan(periode=periode, oleh=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("Draf pemenang disusun dari snapshot terpilih; periksa daftarnya lalu setujui.")
+            )
+            return _kembali(tahun)
+    return penetapan(request, tahun=tahun, forms={"penetapan": form})
+
+
+@tetapkan
+@require_POST
+def pengaturan_piagam(request, tahun):
+    periode = get_periode(tahun)
+    form = PengaturanPiagamForm(request.POST, instance=periode)
+    if form.is_valid():
+        form.save()
+        messages.success(
+            request, _("Pengaturan piagam disimpan. Piagam yang isinya berubah dirender ulang bila diminta.")
+        )
+        return _kembali(tahun)
+    return penetapan(request, tahun=tahun, forms={"pengaturan": form})
+
+
+@tetapkan
+@require_POST
+def khusus_tambah(request, tahun):
+    periode = get_periode(tahun)
+    aktif = get_object_or_404(Penetapan, periode=periode, status=StatusPenetapan.DRAF)
+    form = KhususForm(request.POST, periode=periode)
+    if form.is_valid():
+        try:
+            services.beri_penghargaan_khusus(penetapan=aktif, oleh=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("%(kategori)s diberikan kepada %(instansi)s.")
+                % {
+                    "kategori": form.cleaned_data["kategori"].nama,
+                    "instansi": form.cleaned_data["peserta"].instansi.nama,
+                },
+            )
+            return _kembali(tahun)
+    return penetapan(request, tahun=tahun, forms={"khusus": form})
+
+
+@tetapkan
+@require_POST
+def khusus_hapus(request, tahun, pk):
+    khusus = get_object_or_404(
+        PenghargaanKhusus.objects.select_related("penetapan", "peserta__instansi"),
+        penetapan__periode__tahun=tahun,
+        pk=pk,
+    )
+    try:
+        services.hapus_penghargaan_khusus(khusus=khusus)
+    except ValidationError as exc:
+        _pesan_galat(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Penghargaan khusus untuk %(instansi)s dihapus.") % {"instansi": khusus.peserta.instansi.nama},
+        )
+    return _kembali(tahun)
+
+
+@tetapkan
+@require_POST
+def setujui(request, tahun):
+    periode = get_periode(tahun)
+    aktif = _penetapan_aktif(periode)
+    if aktif is None or aktif.status != StatusPenetapan.DRAF:
+        messages.info(request, _("Tidak ada draf yang menunggu persetujuan."))
+        return _kembali(tahun)
+    try:
+        aktif = services.setujui(penetapan=aktif, oleh=request.user)
+    except ValidationError as exc:
+        _pesan_galat(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Pemenang %(periode)s disetujui: %(n)s penghargaan. Piagam sedang dirender oleh worker.")
+            % {"periode": periode.nama, "n": aktif.penghargaan.count()},
+        )
+    return _kembali(tahun)
+
+
+@tetapkan
+@require_POST
+def umumkan(request, tahun):
+    periode = get_periode(tahun)
+    aktif = _penetapan_aktif(periode)
+    form = UmumkanForm(request.POST)
+    if aktif is None or not form.is_valid():
+        messages.error(request, _("Tidak ada pemenang yang disetujui untuk diumumkan."))
+        return _kembali(tahun)
+    try:
+        aktif = services.umumkan(penetapan=aktif, waktu=form.cleaned_data["waktu"])
+    except ValidationError as exc:
+        form.add_error("waktu", exc)
+        return penetapan(request, tahun=tahun, forms={"umumkan": form})
+    if aktif.terbit(timezone.now()):
+        messages.success(
+            request, _("Pemenang %(periode)s kini terbuka untuk publik.") % {"periode": periode.nama}
+        )
+    else:
+        messages.success(
+            request,
+            _("Pemenang %(periode)s akan terbuka untuk publik pada %(waktu)s.")
+            % {
+                "periode": periode.nama,
+                "waktu": timezone.localtime(aktif.diumumkan_pada).strftime("%d-%m-%Y %H.%M"),
+            },
+        )
+    return _kembali(tahun)
+
+
+@tetapkan
+@require_POST
+def tarik(request, tahun):
+    periode = get_periode(tahun)
+    aktif = _penetapan_aktif(periode)
+    form = AlasanForm(request.POST)
+    if aktif is not None and form.is_valid():
+        try:
+            services.tarik(penetapan=aktif, alasan=form.cleaned_data["alasan"], oleh=request.user)
+        except ValidationError as exc:
+            form.add_error("alasan", exc)
+        else:
+            messages.warning(
+                request, _("Persetujuan pemenang %(periode)s ditarik.") % {"periode": periode.nama}
+            )
+            return _kembali(tahun)
+    return penetapan(request, tahun=tahun, forms={"tarik": form})
+
+
+@tetapkan
+@require_POST
+def render_ulang(request, tahun):
+    periode = get_periode(tahun)
+    aktif = get_object_or_404(Penetapan, periode=periode, status=StatusPenetapan.DISETUJUI)
+    n = services.render_semua(penetapan=aktif)
+    messages.info(
+        request,
+        _("%(n)s piagam diperiksa ulang; yang isinya berubah dirender sebagai versi baru.") % {"n": n},
+    )
+    return _kembali(tahun)
+
+
+@tetapkan
+def kemajuan_sertifikat(request, tahun):
+    periode = get_periode(tahun)
+    aktif = get_object_or_404(Penetapan, periode=periode, status=StatusPenetapan.DISETUJUI)
+    return render(
+        request,
+        "laporan/penetapan.html#kemajuan_sertifikat",
+        {"periode": periode, "penetapan": aktif, "kemajuan": _kemajuan_sertifikat(aktif)},
+    )
+
+
+@tetapkan
+@require_POST
+def cabut(request, tahun, kode):
+    sertifikat = get_object_or_404(Sertifikat, penghargaan__penetapan__periode__tahun=tahun, kode=kode)
+    form = AlasanForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Tuliskan alasan pencabutan."))
+        return _kembali(tahun)
+    try:
+        services.cabut(sertifikat=sertifikat, alasan=form.cleaned_data["alasan"], oleh=request.user)
+    except ValidationError as exc:
+        _pesan_galat(request, exc)
+    else:
+        messages.warning(request, _("Sertifikat %(nomor)s dicabut.") % {"nomor": sertifikat.nomor})
+    return _kembali(tahun)
+
+
+@tetapkan
+def zip_sertifikat(request, tahun):
+    periode = get_periode(tahun)
+    aktif = get_object_or_404(Penetapan, periode=periode, status=StatusPenetapan.DISETUJUI)
+    isi = [
+        (f"{_nomor_berkas(s.nomor)} {slugify(s.penghargaan.peserta.instansi.nama)}.pdf", s.lokasi)
+        for s in Sertifikat.objects.filter(
+            penghargaan__penetapan=aktif, status=StatusSertifikat.SELESAI
+        ).select_related("penghargaan__peserta__instansi")
+    ]
+    return berkas.respons_zip(
+        isi, nama_berkas=f"piagam-{slugify(periode.nama)}.zip", storage=storage_sertifikat()
+    )
+
+
+def unduh_sertifikat(request, kode):
+    sertifikat = queries.get_sertifikat_untuk_pengguna(request.user, kode)
+    nama = f"piagam-{_nomor_berkas(sertifikat.nomor)}.pdf"
+    return berkas.respons_berkas(
+        storage_sertifikat(), sertifikat.lokasi, nama_berkas=nama, content_type="application/pdf", unduh=True
+    )
+
+
+# Public pages
+
+
+@login_not_required
+def pemenang(request, tahun):
+    html = html_pemenang(tahun)
+    if html is None:
+        return render(request, "laporan/belum_diumumkan.html", {"tahun": tahun}, status=404)
+    response = HttpResponse(html)
+    response["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+@login_not_required
+def pemenang_daftar(request):
+    terbit = (
+        Penetapan.objects.filter(status=StatusPenetapan.DISETUJUI, diumumkan_pada__lte=timezone.now())
+        .select_related("periode")
+        .order_by("-periode__tahun")
+    )
+    return render(request, "laporan/pemenang_daftar.html", {"penetapan_list": terbit})
+
+
+@login_not_required
+def verifikasi(request, kode):
+    sertifikat = (
+        Sertifikat.objects.select_related(
+            "penghargaan__penetapan__periode", "penghargaan__peserta__instansi", "penghargaan__kategori"
+        )
+        .filter(kode=kode.strip().upper())
+        .first()
+    )
+    penetapan_ = sertifikat.penghargaan.penetapan if sertifikat else None
+    # Before publication a certificate does not exist for the public.
+    terlihat = (
+        penetapan_ is not None and penetapan_.diumumkan_pada and penetapan_.diumumkan_pada <= timezone.now()
+    )
+    if sertifikat is None or not terlihat:
+        return render(request, "laporan/verifikasi.html", {"kode": kode, "tidak_dikenal": True}, status=404)
+    dicabut = sertifikat.dicabut_pada is not None or penetapan_.status == StatusPenetapan.DITARIK
+    return render(
+        request,
+        "laporan/verifikasi.html",
+        {
+            "kode": kode,
+            "sertifikat": sertifikat,
+            "isi": isi_sertifikat(sertifikat),
+            "dicabut": dicabut,
+            "penetapan": penetapan_,
+        },
+        status=410 if dicabut else 200,
+    )
+
+
+# The agency's own result
+
+
+@permission_required("penilaian.isi_mandiri", raise_exception=True)
+def hasil_instansi(request, tahun):
+    penetapan_ = queries.penetapan_terbit(tahun)
+    peserta = get_object_or_404(
+        Peserta.objects.select_related("instansi", "periode"),
+        periode__tahun=tahun,
+        instansi=request.user.instansi_id,
+    )
+    if penetapan_ is None:
+        return render(request, "laporan/belum_diumumkan.html", {"tahun": tahun}, status=404)
+    hasil = HasilPeserta.objects.filter(snapshot=penetapan_.snapshot, peserta=peserta).first()
+    kategori = {str(k.pk): k for k in queries.kategori_diperingkat(peserta.periode)}
+    peringkat = [(kategori[k], p) for k, p in (hasil.peringkat.items() if hasil else []) if k in kategori]
+    peringkat.sort(key=lambda item: item[0].urutan)
+    # The evaluators' notes, without their names: "Penilai 1", "Penilai 2" in a fixed order.
+    lembar = list(
+        LembarPenilaian.objects.filter(peserta=peserta, status=StatusLembar.DIKIRIM)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    nomor = {pk: n for n, pk in enumerate(lembar, start=1)}
+    catatan = {}
+    for n in (
+        NilaiPenilai.objects.filter(lembar_id__in=lembar)
+        .select_related("indikator")
+        .order_by("indikator__elemen__urutan", "indikator__urutan")
+    ):
+        catatan.setdefault(n.indikator, []).append((nomor[n.lembar_id], n.level, n.catatan))
+    moderasi = {m.indikator_id: m for m in Moderasi.objects.filter(peserta=peserta)}
+    return render(
+        request,
+        "laporan/hasil.html",
+        {
+            "periode": peserta.periode,
+            "peserta": peserta,
+            "hasil": hasil,
+            "peringkat": peringkat,
+            "catatan": [(i, daftar, moderasi.get(i.pk)) for i, daftar in catatan.items()],
+            "sertifikat_list": Sertifikat.objects.filter(
+                penghargaan__penetapan=penetapan_,
+                penghargaan__peserta=peserta,
+                status=StatusSertifikat.SELESAI,
+                dicabut_pada__isnull=True,
+            ).select_related("penghargaan__kategori"),
+            "khusus": JenisKategori.KHUSUS,
+        },
+    )

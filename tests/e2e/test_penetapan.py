@@ -1,0 +1,261 @@
+"""The last step of BKN Award 2040, in a real browser: the admin approves and publishes the winners, the public
+page lists them, an agency downloads its certificate (rendered by a real Celery worker) and anyone verifies it.
+"""
+
+import io
+import re
+from contextlib import contextmanager
+
+import pytest
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from laporan import services
+from laporan.models import RunPeringkat, Sertifikat, StatusSertifikat
+from penilaian import services as penilaian_services
+from penilaian.models import Tahap
+
+from ..factories import KATA_SANDI, OperatorFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+UTAMA = "Implementasi Manajemen ASN Terbaik"
+KAB = "Pemerintah Kabupaten"
+A, B, C = (f"{KAB} {n}" for n in "ABC")
+ALASAN_KHUSUS = "Komitmen pimpinan terhadap reformasi birokrasi"
+# The draft with ranks 1–3 of every ranked category (see tests/laporan/test_peringkat.py):
+# (Kategori, Kelompok, Peringkat, Instansi, Nilai).
+DRAF = [
+    (UTAMA, KAB, "1", A, "62,5000"),
+    (UTAMA, KAB, "1", B, "62,5000"),
+    (UTAMA, KAB, "3", C, "50,0000"),
+    ("Elemen Satu", KAB, "1", A, "62,5000"),
+    ("Elemen Satu", KAB, "1", B, "62,5000"),
+    ("Elemen Satu", KAB, "3", C, "37,5000"),
+    ("Elemen Dua", KAB, "1", C, "62,5000"),
+    ("Elemen Dua", KAB, "2", A, "62,5000"),
+    ("Elemen Dua", KAB, "2", B, "62,5000"),
+]
+JUMLAH_PENGHARGAAN = len(DRAF) + 1  # and the special mention for C
+
+
+@pytest.fixture
+def penetapan_siap(contoh, admin_bkn):
+    """BKN Award 2040 in the Penetapan stage with one snapshot, and an operator for regency A."""
+    periode, peserta = contoh
+    snapshot_id = services.jalankan_run(
+        run_id=RunPeringkat.objects.create(periode=periode, dibuat_oleh=admin_bkn).pk
+    )
+    periode = penilaian_services.maju_tahap(periode=periode, dari=Tahap.MODERASI, oleh=admin_bkn)
+    periode.penandatangan_nama = "Dr. Contoh Penandatangan"
+    periode.save()
+    operator = OperatorFactory(username="operator.kab-a", nama="Operator A", instansi=peserta["A"].instansi)
+    return periode, snapshot_id, operator
+
+
+@contextmanager
+def konteks_baru(browser, live_server):
+    """A fresh, signed-out browser context; like the `page` fixture, any console error fails the test."""
+    context = browser.new_context(
+        base_url=live_server.url, locale="id-ID", viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(10_000)
+    halaman = context.new_page()
+    galat = []
+    halaman.on("pageerror", lambda exc: galat.append(str(exc)))
+    halaman.on("console", lambda msg: galat.append(msg.text) if msg.type == "error" else None)
+    try:
+        yield halaman
+    finally:
+        context.close()
+    assert galat == [], f"Galat di konsol peramban: {galat}"
+
+
+def masuk_di(halaman, user):
+    halaman.goto("/akun/masuk/")
+    halaman.get_by_label("Nama pengguna").fill(user.username)
+    halaman.get_by_label("Kata sandi").fill(KATA_SANDI)
+    halaman.get_by_role("button", name="Masuk").click()
+    halaman.wait_for_load_state()
+
+
+def _kolom(tabel, n):
+    return tabel.locator(f"tbody tr td:nth-child({n})")
+
+
+def _status(halaman, url):
+    return halaman.request.get(url, max_redirects=0).status
+
+
+def _log_worker(worker):
+    return "\nWorker:\n" + "".join(worker.keluaran[-30:])
+
+
+def test_winners_are_approved_published_downloaded_and_verified(
+    page, masuk, browser, live_server, admin_bkn, penetapan_siap, jalankan_worker, tmp_path
+):
+    _periode, snapshot_id, operator = penetapan_siap
+    worker = jalankan_worker()
+    masuk(admin_bkn)
+
+    # The admin drafts the winners from the only snapshot, ranks 1–3.
+    page.goto("/peringkat/2040/penetapan/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Penetapan pemenang — BKN Award 2040")
+    expect(page.get_by_test_id("daftar-pemenang")).to_have_count(0)
+    form = page.get_by_test_id("form-penetapan")
+    expect(form.get_by_label("Snapshot peringkat")).to_have_value(str(snapshot_id))
+    expect(form.get_by_label("Snapshot peringkat").locator("option")).to_have_count(1)
+    expect(form.get_by_label("Peringkat yang diberi penghargaan")).to_have_value("3")
+    form.get_by_role("button", name="Susun draf pemenang").click()
+    expect(
+        page.get_by_text("Draf pemenang disusun dari snapshot terpilih; periksa daftarnya lalu setujui.")
+    ).to_be_visible()
+    expect(page.get_by_test_id("status-penetapan")).to_have_text("Draf")
+    tabel = page.get_by_test_id("daftar-pemenang")
+    expect(tabel.locator("thead th")).to_have_text(["Kategori", "Kelompok", "Peringkat", "Instansi", "Nilai"])
+    for n in range(5):
+        expect(_kolom(tabel, n + 1)).to_have_text([baris[n] for baris in DRAF])
+
+    # The panel's special mention goes to C, with its reason.
+    khusus = page.get_by_test_id("form-khusus")
+    expect(khusus.get_by_label("Kategori khusus")).to_have_value(re.compile(r"\d+"))
+    expect(khusus.get_by_label("Kategori khusus").locator("option:checked")).to_have_text("Komitmen")
+    khusus.get_by_label("Instansi").select_option(label=C)
+    khusus.get_by_label("Alasan panel").fill(ALASAN_KHUSUS)
+    khusus.get_by_role("button", name="Berikan").click()
+    expect(page.get_by_text(f"Komitmen diberikan kepada {C}.")).to_be_visible()
+    baris_khusus = tabel.locator("tbody tr").last
+    expect(baris_khusus.locator("td")).to_have_text(["Komitmen", KAB, "—", C + ALASAN_KHUSUS, ""])
+    expect(tabel.locator("tbody tr")).to_have_count(JUMLAH_PENGHARGAAN)
+
+    # Approval asks first; then the worker renders one certificate per award.
+    dialog = []
+    page.on("dialog", lambda d: (dialog.append(d.message), d.accept()))
+    page.get_by_role("button", name="Setujui pemenang").click()
+    expect(
+        page.get_by_text(
+            f"Pemenang BKN Award 2040 disetujui: {JUMLAH_PENGHARGAAN} penghargaan. "
+            "Piagam sedang dirender oleh worker."
+        )
+    ).to_be_visible()
+    assert len(dialog) == 1
+    assert dialog[0].startswith("Setujui daftar pemenang ini?")
+    expect(page.get_by_test_id("status-penetapan")).to_have_text("Disetujui")
+    expect(page.get_by_role("button", name="Setujui pemenang")).to_have_count(0)
+    expect(page.get_by_test_id("form-khusus")).to_have_count(0)
+    kemajuan = page.get_by_test_id("kemajuan-sertifikat")
+    expect(kemajuan).to_contain_text(re.compile(rf"\d+ dari {JUMLAH_PENGHARGAAN} piagam siap"))
+    try:  # the block polls every 2 s
+        expect(kemajuan).to_contain_text(
+            f"{JUMLAH_PENGHARGAAN} dari {JUMLAH_PENGHARGAAN} piagam siap", timeout=60_000
+        )
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}{_log_worker(worker)}") from None
+    expect(kemajuan).not_to_contain_text("gagal")
+    assert Sertifikat.objects.filter(status=StatusSertifikat.SELESAI).count() == JUMLAH_PENGHARGAAN
+    piagam = Sertifikat.objects.select_related("penghargaan").get(
+        penghargaan__peserta__instansi=operator.instansi, penghargaan__kategori__kode="UTAMA"
+    )
+    assert re.fullmatch(r"\d{3}/PIAGAM/BKN-AWARD/2040", piagam.nomor)
+    assert piagam.penghargaan.peringkat == 1
+
+    # Nothing is public before the announcement: not the winners, not the agency's result, not a certificate.
+    expect(page.get_by_role("link", name="Lihat halaman publik")).to_have_count(0)
+    assert _status(page, "/pemenang/2040/") == 404
+    with konteks_baru(browser, live_server) as publik:
+        assert _status(publik, "/pemenang/2040/") == 404
+        assert _status(publik, f"/verifikasi/{piagam.kode}/") == 404
+    with konteks_baru(browser, live_server) as instansi:
+        masuk_di(instansi, operator)
+        expect(instansi.get_by_test_id("kartu-hasil")).to_have_count(0)
+        assert _status(instansi, "/hasil/2040/") == 404
+        assert _status(instansi, f"/piagam/{piagam.kode}/") == 404
+
+    # The admin announces now.
+    umumkan = page.get_by_test_id("form-umumkan")
+    expect(umumkan.get_by_label("Waktu pengumuman")).to_have_value("")
+    umumkan.get_by_role("button", name="Umumkan").click()
+    expect(page.get_by_text("Pemenang BKN Award 2040 kini terbuka untuk publik.")).to_be_visible()
+    expect(page.get_by_test_id("status-penetapan")).to_have_text("Disetujui")
+    expect(page.get_by_role("link", name="Lihat halaman publik")).to_have_attribute("href", "/pemenang/2040/")
+
+    with konteks_baru(browser, live_server) as publik:
+        # The public page, without signing in: every category, its group, ranks and names.
+        publik.goto("/pemenang/2040/")
+        expect(publik.get_by_role("heading", level=1)).to_have_text("Pemenang BKN Award 2040")
+        expect(publik.get_by_role("button", name="Cetak")).to_be_visible()
+        bagian = publik.get_by_role("region", name=f"Kategori Utama: {UTAMA}")
+        expect(bagian.get_by_role("heading", level=3)).to_have_text([KAB])
+        expect(bagian.get_by_role("heading", level=3)).to_have_css("text-transform", "uppercase")
+        expect(bagian.locator("[data-baris-pemenang]")).to_have_text([f"1 {A}", f"1 {B}", f"3 {C}"])
+        expect(
+            publik.get_by_role("region", name="Kategori Elemen: Elemen Dua").locator("[data-baris-pemenang]")
+        ).to_have_text([f"1 {C}", f"2 {A}", f"2 {B}"])
+        komitmen = publik.get_by_role("region", name="Kategori Khusus: Komitmen")
+        expect(komitmen.locator("[data-baris-pemenang]")).to_have_count(1)
+        expect(komitmen.locator("[data-baris-pemenang]")).to_contain_text(C)
+        expect(komitmen.locator("[data-baris-pemenang]")).to_contain_text(ALASAN_KHUSUS)
+        baris = publik.locator("[data-baris-pemenang]")
+        expect(baris).to_have_count(JUMLAH_PENGHARGAAN)
+
+        # The search filters the list as one types.
+        cari = publik.get_by_label("Cari instansi")
+        expect(cari).to_have_attribute("placeholder", "Cari instansi…")
+        cari.fill("kabupaten c")
+        expect(baris.filter(visible=True)).to_have_count(4)
+        for nama in (A, B):
+            expect(baris.filter(has_text=nama).filter(visible=True)).to_have_count(0)
+        expect(baris.filter(has_text=C).filter(visible=True)).to_have_count(4)
+        expect(publik.get_by_text("Tidak ada instansi yang cocok.")).to_be_hidden()
+        cari.fill("kota z")
+        expect(baris.filter(visible=True)).to_have_count(0)
+        expect(publik.get_by_text("Tidak ada instansi yang cocok.")).to_be_visible()
+        cari.fill("")
+        expect(baris.filter(visible=True)).to_have_count(JUMLAH_PENGHARGAAN)
+
+    with konteks_baru(browser, live_server) as instansi:
+        # Regency A's operator finds its result on the home page and downloads its certificate.
+        masuk_di(instansi, operator)
+        kartu = instansi.get_by_test_id("kartu-hasil")
+        kartu.get_by_role("link", name="Hasil BKN Award 2040").click()
+        expect(instansi).to_have_url(re.compile(r"/hasil/2040/$"))
+        expect(instansi.get_by_role("heading", level=1)).to_have_text("Hasil BKN Award 2040")
+        expect(instansi.get_by_test_id("peringkat-instansi").locator("tbody tr td:first-child")).to_have_text(
+            [UTAMA, "Elemen Satu", "Elemen Dua"]
+        )
+        expect(instansi.get_by_role("link", name="Unduh piagam")).to_have_count(3)  # UTAMA, E1, E2
+        item = instansi.get_by_role("listitem").filter(has_text=f"Peringkat 1 — {UTAMA}")
+        expect(item).to_contain_text(piagam.nomor)
+        tautan = item.get_by_role("link", name="Unduh piagam")
+        expect(tautan).to_have_attribute("href", f"/piagam/{piagam.kode}/")
+        with instansi.expect_download() as unduhan:
+            tautan.click()
+        berkas = unduhan.value
+        assert berkas.suggested_filename.endswith(".pdf")
+        path = tmp_path / "piagam.pdf"
+        berkas.save_as(path)
+        teks = " ".join(
+            " ".join(
+                halaman.extract_text() for halaman in PdfReader(io.BytesIO(path.read_bytes())).pages
+            ).split()
+        )
+        for bagian in [
+            "PIAGAM PENGHARGAAN",
+            A,
+            "Peringkat 1",
+            UTAMA,
+            KAB,
+            "BKN AWARD 2040",
+            piagam.nomor,
+            "Dr. Contoh Penandatangan",
+        ]:
+            assert bagian in teks, f"{bagian!r} tidak ada di piagam: {teks}"
+
+    with konteks_baru(browser, live_server) as publik:
+        # Anyone can verify the certificate by its code (the QR code on it leads here).
+        publik.goto(f"/verifikasi/{piagam.kode}/")
+        sah = publik.get_by_test_id("verifikasi-sah")
+        expect(sah.get_by_role("heading", level=1)).to_have_text("Piagam sah")
+        for fakta in [piagam.nomor, A, f"Peringkat 1 Kategori {UTAMA}", KAB, "BKN Award 2040", piagam.kode]:
+            expect(sah).to_contain_text(fakta)
+        assert _status(publik, "/verifikasi/TIDAKADA23/") == 404
