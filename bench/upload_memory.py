@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PORT = 8765
 UKURAN_MB = 50
-TAHUN = 2023
+TAHUN = 2025  # the demo period open for self-assessment
 
 
 def buat_pdf(path, megabita):

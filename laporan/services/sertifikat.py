@@ -24,6 +24,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
 
 from penilaian.models import JenisKategori
 
@@ -42,6 +43,13 @@ def storage():
 def _fonts():
     # One per worker process: WeasyPrint then loads the shipped fonts once.
     return FontConfiguration()
+
+
+@cache
+def _fetcher():
+    # One per worker process (building one loads the TLS certificates), and only local
+    # files and data: a certificate never fetches anything from the network.
+    return URLFetcher(allowed_protocols={"file", "data"})
 
 
 def url_verifikasi(kode):
@@ -88,7 +96,9 @@ def render_pdf(data):
     """The certificate as PDF bytes: A4 landscape, the shipped fonts, a QR code to its verification page."""
     qr = segno.make(data["url_verifikasi"], error="m").svg_inline(dark="#0f2f6b", border=0)
     html = render_to_string("laporan/sertifikat/piagam.html", {"s": {**data, "qr_svg": qr}})
-    return HTML(string=html, base_url=str(DIR_STATIS) + "/").write_pdf(font_config=_fonts())
+    return HTML(string=html, base_url=str(DIR_STATIS) + "/", url_fetcher=_fetcher()).write_pdf(
+        font_config=_fonts()
+    )
 
 
 def _nama_berkas(sertifikat, versi):
