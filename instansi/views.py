@@ -1,7 +1,8 @@
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from rules.contrib.views import permission_required
+
+from bkn_award.halaman import halaman
 
 from .forms import FilterInstansiForm, FormMasuk
 from .models import JenisInstansi
@@ -17,16 +18,14 @@ def daftar_instansi(request):
     qs = cari_instansi(
         q=filters.get("q", ""), jenis=filters.get("jenis", ""), provinsi=filters.get("provinsi")
     )
-    page = Paginator(qs, PER_HALAMAN).get_page(request.GET.get("halaman"))
-    query = request.GET.copy()
-    query.pop("halaman", None)
+    page, query = halaman(request, qs, PER_HALAMAN)
     return render(
         request,
         "instansi/daftar.html",
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "per_jenis": jumlah_per_jenis(),
         },
     )

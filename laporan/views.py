@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from rules.contrib.views import permission_required
 
+from bkn_award.halaman import pesan_galat
 from penilaian.queries import get_periode
 
 from . import queries, services
@@ -83,8 +84,7 @@ def mulai(request, tahun):
     try:
         services.minta_peringkat(periode=periode, oleh=request.user)
     except ValidationError as exc:
-        for pesan in exc.messages:
-            messages.error(request, pesan)
+        pesan_galat(request, exc)
     else:
         messages.info(request, _("Perhitungan peringkat dimulai; kemajuannya tampil di bawah."))
     return redirect("laporan:peringkat", tahun=tahun)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
+from bkn_award.halaman import pesan_galat
 from penilaian import berkas
 from penilaian.models import JenisKategori, LembarPenilaian, Moderasi, NilaiPenilai, Peserta, StatusLembar
 from penilaian.queries import get_periode
@@ -24,11 +25,6 @@ from .services.sertifikat import isi as isi_sertifikat
 from .services.sertifikat import storage as storage_sertifikat
 
 tetapkan = permission_required("laporan.tetapkan_pemenang", raise_exception=True)
-
-
-def _pesan_galat(request, exc):
-    for pesan in exc.messages:
-        messages.error(request, pesan)
 
 
 def _penetapan_aktif(periode):
@@ -155,7 +151,7 @@ def khusus_hapus(request, tahun, pk):
     try:
         services.hapus_penghargaan_khusus(khusus=khusus)
     except ValidationError as exc:
-        _pesan_galat(request, exc)
+        pesan_galat(request, exc)
     else:
         messages.success(
             request,
@@ -175,7 +171,7 @@ def setujui(request, tahun):
     try:
         aktif = services.setujui(penetapan=aktif, oleh=request.user)
     except ValidationError as exc:
-        _pesan_galat(request, exc)
+        pesan_galat(request, exc)
     else:
         messages.success(
             request,
@@ -269,7 +265,7 @@ def cabut(request, tahun, kode):
     try:
         services.cabut(sertifikat=sertifikat, alasan=form.cleaned_data["alasan"], oleh=request.user)
     except ValidationError as exc:
-        _pesan_galat(request, exc)
+        pesan_galat(request, exc)
     else:
         messages.warning(request, _("Sertifikat %(nomor)s dicabut.") % {"nomor": sertifikat.nomor})
     return _kembali(tahun)

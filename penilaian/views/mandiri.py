@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -12,20 +11,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
-from instansi.forms import FilterInstansiForm
+from bkn_award.halaman import halaman, pesan_galat
 
 from .. import berkas, queries, services
 from ..forms import BukaKembaliForm, JawabanForm, UnggahBuktiForm
 from ..models import BuktiDukung, Indikator
 from ..queries import StatusPengisian
+from .umum import saring
 
 isi_mandiri = permission_required("penilaian.isi_mandiri", raise_exception=True)
 kelola_periode = permission_required("penilaian.kelola_periode", raise_exception=True)
-
-
-def _pesan_galat(request, exc):
-    for pesan in exc.messages:
-        messages.error(request, pesan)
 
 
 @isi_mandiri
@@ -153,7 +148,7 @@ def hapus_bukti(request, tahun, pk):
     try:
         services.hapus_bukti(bukti=bukti)
     except ValidationError as exc:
-        _pesan_galat(request, exc)
+        pesan_galat(request, exc)
     else:
         messages.success(request, _("%(nama)s dihapus.") % {"nama": bukti.nama_berkas})
     return redirect("mandiri:indikator", tahun=tahun, kode=bukti.indikator.kode)
@@ -170,7 +165,7 @@ def kirim(request, tahun):
     try:
         services.kirim_penilaian_mandiri(peserta=peserta, oleh=request.user)
     except ValidationError as exc:
-        _pesan_galat(request, exc)
+        pesan_galat(request, exc)
     else:
         messages.success(
             request,
@@ -191,24 +186,16 @@ def unduh_bukti(request, pk):
 @kelola_periode
 def pengisian(request, tahun):
     periode = queries.get_periode(tahun)
-    filter_form = FilterInstansiForm(request.GET or None)
-    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
-    qs = queries.saring_peserta(
-        queries.pengisian_peserta(periode),
-        q=filters.get("q", ""),
-        jenis=filters.get("jenis", ""),
-        provinsi=filters.get("provinsi"),
-    )
+    filter_form, qs = saring(request, queries.pengisian_peserta(periode))
     per_status = dict.fromkeys(StatusPengisian.LABEL, 0)
     for status in qs.values_list("status_pengisian", flat=True):
         per_status[status] += 1
     status = request.GET.get("status")
     if status in StatusPengisian.LABEL:
         qs = qs.filter(status_pengisian=status)
-    page = Paginator(qs, 50).get_page(request.GET.get("halaman"))
-    query = request.GET.copy()
-    query.pop("halaman", None)
-    tanpa_status = query.copy()
+    page, query = halaman(request, qs)
+    tanpa_status = request.GET.copy()
+    tanpa_status.pop("halaman", None)
     tanpa_status.pop("status", None)
     total_indikator, total_syarat = queries.ukuran_instrumen(periode)
     return render(
@@ -218,7 +205,7 @@ def pengisian(request, tahun):
             "periode": periode,
             "filter_form": filter_form,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "query_tanpa_status": tanpa_status.urlencode(),
             "status_dipilih": status,
             "per_status": [(s, StatusPengisian.LABEL[s], n) for s, n in per_status.items()],

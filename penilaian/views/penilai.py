@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
-from instansi.forms import FilterInstansiForm
+from bkn_award.halaman import halaman, pesan_form, pesan_galat
 from instansi.models import Pengguna, Peran
 
 from .. import queries, services
@@ -24,16 +23,12 @@ from ..forms import (
     UnggahCsvForm,
 )
 from ..models import Indikator, KonflikKepentingan, LembarPenilaian, Peserta, StatusLembar
+from .umum import saring
 
 menilai = permission_required("penilaian.menilai", raise_exception=True)
 kelola_penugasan = permission_required("penilaian.kelola_penugasan", raise_exception=True)
 pantau = permission_required("penilaian.pantau_penilaian", raise_exception=True)
 moderasi_perm = permission_required("penilaian.moderasi", raise_exception=True)
-
-
-def _pesan_galat(request, exc):
-    for pesan in exc.messages:
-        messages.error(request, pesan)
 
 
 # The evaluator
@@ -129,7 +124,7 @@ def kirim_lembar(request, pk):
     try:
         services.kirim_lembar(lembar=lembar, oleh=request.user)
     except ValidationError as exc:
-        _pesan_galat(request, exc)
+        pesan_galat(request, exc)
     else:
         messages.success(
             request,
@@ -181,19 +176,10 @@ def _periode_penugasan(tahun):
 @kelola_penugasan
 def penugasan(request, tahun, pengaturan_form=None, csv_form=None):
     periode = _periode_penugasan(tahun)
-    filter_form = FilterInstansiForm(request.GET or None)
-    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
-    qs = queries.saring_peserta(
-        queries.penugasan_peserta(periode),
-        q=filters.get("q", ""),
-        jenis=filters.get("jenis", ""),
-        provinsi=filters.get("provinsi"),
-    )
+    filter_form, qs = saring(request, queries.penugasan_peserta(periode))
     if request.GET.get("kurang") == "1":
         qs = qs.filter(jumlah_lembar__lt=periode.jumlah_penilai)
-    page = Paginator(qs, 50).get_page(request.GET.get("halaman"))
-    query = request.GET.copy()
-    query.pop("halaman", None)
+    page, query = halaman(request, qs)
     penilai_list = list(
         Pengguna.objects.filter(peran__in=[Peran.PENILAI, Peran.KETUA], is_active=True).order_by("nama")
     )
@@ -204,7 +190,7 @@ def penugasan(request, tahun, pengaturan_form=None, csv_form=None):
             "periode": periode,
             "filter_form": filter_form,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "beban": queries.kemajuan_per_penilai(periode),
             "jumlah_kurang": queries.perlu_penugasan(periode).count(),
             "penilai_list": penilai_list,
@@ -239,7 +225,7 @@ def penugasan_otomatis(request, tahun):
     try:
         hasil = services.tugaskan_otomatis(periode=periode, oleh=request.user)
     except ValidationError as exc:
-        _pesan_galat(request, exc)
+        pesan_galat(request, exc)
     else:
         beban = sorted(hasil.beban.values())
         messages.success(
@@ -289,7 +275,7 @@ def penugasan_tambah(request, tahun):
         try:
             services.tugaskan(peserta=peserta, penilai=penilai, oleh=request.user)
         except ValidationError as exc:
-            _pesan_galat(request, exc)
+            pesan_galat(request, exc)
         else:
             messages.success(
                 request,
@@ -313,7 +299,7 @@ def penugasan_batal(request, tahun, pk):
     try:
         services.batalkan_penugasan(lembar=lembar, oleh=request.user)
     except ValidationError as exc:
-        _pesan_galat(request, exc)
+        pesan_galat(request, exc)
     else:
         messages.success(
             request,
@@ -329,19 +315,10 @@ def penugasan_batal(request, tahun, pk):
 @pantau
 def kemajuan(request, tahun):
     periode = queries.get_periode(tahun)
-    filter_form = FilterInstansiForm(request.GET or None)
-    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
-    qs = queries.saring_peserta(
-        queries.penugasan_peserta(periode),
-        q=filters.get("q", ""),
-        jenis=filters.get("jenis", ""),
-        provinsi=filters.get("provinsi"),
-    )
+    filter_form, qs = saring(request, queries.penugasan_peserta(periode))
     if request.GET.get("belum") == "1":
         qs = qs.filter(Q(lembar_dikirim__lt=periode.jumlah_penilai))
-    page = Paginator(qs, 50).get_page(request.GET.get("halaman"))
-    query = request.GET.copy()
-    query.pop("halaman", None)
+    page, query = halaman(request, qs)
     return render(
         request,
         "penilaian/kemajuan_penilaian.html",
@@ -350,7 +327,7 @@ def kemajuan(request, tahun):
             "per_penilai": queries.kemajuan_per_penilai(periode),
             "filter_form": filter_form,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
         },
     )
 
@@ -386,7 +363,7 @@ def moderasi_tetapkan(request, tahun):
                 oleh=request.user,
             )
         except ValidationError as exc:
-            _pesan_galat(request, exc)
+            pesan_galat(request, exc)
         else:
             messages.success(
                 request,
@@ -398,8 +375,7 @@ def moderasi_tetapkan(request, tahun):
                 },
             )
     else:
-        for errors in form.errors.values():
-            messages.error(request, errors[0])
+        pesan_form(request, form)
     return redirect("penilaian:moderasi", tahun=tahun)
 
 
@@ -413,7 +389,7 @@ def lembar_kembalikan(request, tahun):
         try:
             services.kembalikan_lembar(lembar=lembar, catatan=form.cleaned_data["catatan"], oleh=request.user)
         except ValidationError as exc:
-            _pesan_galat(request, exc)
+            pesan_galat(request, exc)
         else:
             messages.success(
                 request,
@@ -421,8 +397,7 @@ def lembar_kembalikan(request, tahun):
                 % {"nama": lembar.penilai.nama, "instansi": lembar.peserta.instansi.nama},
             )
     else:
-        for errors in form.errors.values():
-            messages.error(request, errors[0])
+        pesan_form(request, form)
     return redirect("penilaian:moderasi", tahun=tahun)
 
 

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
-from instansi.forms import FilterInstansiForm
+from bkn_award.halaman import halaman, pesan_form, pesan_galat
 
 from .. import excel, instrumen, queries, services
 from ..forms import (
@@ -24,13 +23,9 @@ from ..forms import (
     TetapkanPesertaForm,
 )
 from ..models import Peserta, SubKelompok, Tahap
+from .umum import saring
 
 kelola_periode = permission_required("penilaian.kelola_periode", raise_exception=True)
-
-
-def _pesan_galat(request, exc):
-    for pesan in exc.messages:
-        messages.error(request, pesan)
 
 
 @kelola_periode
@@ -161,7 +156,7 @@ def instrumen_templat(request, tahun):
     try:
         ringkasan = services.muat_templat(periode=periode)
     except ValidationError as exc:
-        _pesan_galat(request, exc)
+        pesan_galat(request, exc)
     else:
         _pesan_terpasang(request, ringkasan, _("templat BKN Award 2023"))
     return redirect("penilaian:instrumen", tahun=periode.tahun)
@@ -177,7 +172,7 @@ def instrumen_salin(request, tahun):
         try:
             ringkasan = services.salin_instrumen(dari=dari, ke=periode)
         except ValidationError as exc:
-            _pesan_galat(request, exc)
+            pesan_galat(request, exc)
         else:
             _pesan_terpasang(request, ringkasan, dari.nama)
     else:
@@ -197,21 +192,11 @@ def _kembali_ke_peserta(request, tahun):
 @kelola_periode
 def peserta(request, tahun):
     periode = queries.get_periode(tahun)
-    filter_form = FilterInstansiForm(request.GET or None)
-    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
     subkelompok_list = list(SubKelompok.objects.filter(periode=periode))
     pilihan_sub = request.GET.get("subkelompok")
     subkelompok = next((s for s in subkelompok_list if str(s.pk) == pilihan_sub), None)
-    qs = queries.cari_peserta(
-        periode,
-        q=filters.get("q", ""),
-        jenis=filters.get("jenis", ""),
-        provinsi=filters.get("provinsi"),
-        subkelompok=subkelompok,
-    )
-    page = Paginator(qs, PESERTA_PER_HALAMAN).get_page(request.GET.get("halaman"))
-    query = request.GET.copy()
-    query.pop("halaman", None)
+    filter_form, qs = saring(request, queries.cari_peserta(periode, subkelompok=subkelompok))
+    page, query = halaman(request, qs, PESERTA_PER_HALAMAN)
     per_jenis = queries.peserta_per_jenis(periode)
     return render(
         request,
@@ -220,7 +205,7 @@ def peserta(request, tahun):
             "periode": periode,
             "filter_form": filter_form,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "per_jenis": per_jenis,
             "total_peserta": sum(n for _jenis, n, _aktif in per_jenis),
             "tetapkan_form": TetapkanPesertaForm(
@@ -246,7 +231,7 @@ def peserta_tetapkan(request, tahun):
     try:
         ditambah, dihapus = services.tetapkan_peserta(periode=periode, jenis=form.cleaned_data["jenis"])
     except ValidationError as exc:
-        _pesan_galat(request, exc)
+        pesan_galat(request, exc)
     else:
         messages.success(
             request,
@@ -267,7 +252,7 @@ def peserta_tambah(request, tahun):
     try:
         baru = services.tambah_peserta(periode=periode, instansi=form.cleaned_data["instansi"])
     except ValidationError as exc:
-        _pesan_galat(request, exc)
+        pesan_galat(request, exc)
     else:
         messages.success(
             request, _("%(instansi)s ditambahkan sebagai peserta.") % {"instansi": baru.instansi}
@@ -283,7 +268,7 @@ def peserta_hapus(request, tahun, pk):
     try:
         services.hapus_peserta(peserta=peserta)
     except ValidationError as exc:
-        _pesan_galat(request, exc)
+        pesan_galat(request, exc)
     else:
         messages.success(
             request, _("%(instansi)s dikeluarkan dari peserta.") % {"instansi": peserta.instansi}
@@ -300,7 +285,7 @@ def subkelompok_buat(request, tahun):
         try:
             sub = services.buat_subkelompok(periode=periode, **form.cleaned_data)
         except ValidationError as exc:
-            _pesan_galat(request, exc)
+            pesan_galat(request, exc)
         else:
             messages.success(request, _("Subkelompok %(nama)s dibuat.") % {"nama": sub.nama})
     else:
@@ -316,7 +301,7 @@ def subkelompok_hapus(request, tahun, pk):
     try:
         services.hapus_subkelompok(subkelompok=sub)
     except ValidationError as exc:
-        _pesan_galat(request, exc)
+        pesan_galat(request, exc)
     else:
         messages.success(
             request,
@@ -337,15 +322,14 @@ def peserta_subkelompok(request, tahun):
                 periode=periode, peserta_ids=[p.pk for p in form.cleaned_data["peserta"]], subkelompok=sub
             )
         except ValidationError as exc:
-            _pesan_galat(request, exc)
+            pesan_galat(request, exc)
         else:
             tujuan = sub.nama if sub else _("kelompok utama")
             messages.success(
                 request, _("%(n)s peserta dimasukkan ke %(tujuan)s.") % {"n": n, "tujuan": tujuan}
             )
     else:
-        for errors in form.errors.values():
-            messages.error(request, errors[0])
+        pesan_form(request, form)
     return _kembali_ke_peserta(request, tahun)
 
 
@@ -360,7 +344,7 @@ def tahap_maju(request, tahun):
                     periode=periode, dari=form.cleaned_data["dari"], oleh=request.user
                 )
             except ValidationError as exc:
-                _pesan_galat(request, exc)
+                pesan_galat(request, exc)
             else:
                 messages.success(
                     request,
