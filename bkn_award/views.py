@@ -18,10 +18,10 @@ from penilaian.models import Periode, Peserta, Tahap
 from penilaian.queries import (
     daftar_periode,
     get_peserta_operator,
+    jumlah_perlu_moderasi,
     kemajuan_peserta,
     lembar_milik,
     periode_operator,
-    perlu_moderasi,
 )
 
 from .celery import app as celery_app
@@ -61,7 +61,7 @@ def _beranda_penilai(request, *, sebagai_ketua):
     konteks = {"sebagai_ketua": sebagai_ketua, "lembar_list": lembar_milik(request.user)}
     if sebagai_ketua:
         konteks["periode_list"] = [
-            (periode, len([b for b in perlu_moderasi(periode) if b.moderasi is None]))
+            (periode, jumlah_perlu_moderasi(periode))
             for periode in Periode.objects.filter(tahap__in=[Tahap.VERIFIKASI, Tahap.MODERASI]).order_by(
                 "-tahun"
             )

@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q
 from django.http import Http404
 
 from instansi.models import Peran
@@ -175,6 +175,21 @@ def perlu_moderasi(periode, *, peserta=None):
     return sorted(
         baris,
         key=lambda b: (b.moderasi is not None, -b.selisih, b.peserta.instansi.nama, b.indikator.urutan),
+    )
+
+
+def jumlah_perlu_moderasi(periode):
+    """How many (agency, indicator) pairs still wait for the chair: one aggregate query, for the home page."""
+    dimoderasi = Moderasi.objects.filter(peserta=OuterRef("lembar__peserta"), indikator=OuterRef("indikator"))
+    return (
+        NilaiPenilai.objects.filter(
+            lembar__periode=periode, lembar__status=StatusLembar.DIKIRIM, level__isnull=False
+        )
+        .exclude(Exists(dimoderasi))
+        .values("lembar__peserta", "indikator")
+        .annotate(n=Count("pk"), tinggi=Max("level"), rendah=Min("level"))
+        .filter(n__gt=1, tinggi__gte=F("rendah") + periode.ambang_moderasi)
+        .count()
     )
 
 

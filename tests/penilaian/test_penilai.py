@@ -642,3 +642,18 @@ def test_region_rule_covers_the_province_and_its_regions(penilai, instansi_a):
     )
 
     assert services.instansi_terlarang(penilai) == {instansi_a.induk_id, instansi_a.pk, tetangga.pk}
+
+
+def test_the_chairs_home_counts_what_waits_for_moderation(client_of, ketua, dua_lembar_dikirim, peserta_a):
+    client = client_of(ketua)
+    assert [n for _periode, n in client.get(reverse("beranda_ketua")).context["periode_list"]] == [1]
+
+    services.moderasi_nilai(
+        peserta=peserta_a,
+        indikator=indikator(peserta_a.periode, "E1.1"),
+        level=2,
+        alasan="Sebagian",
+        oleh=ketua,
+    )
+
+    assert [n for _periode, n in client.get(reverse("beranda_ketua")).context["periode_list"]] == [0]
