@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from penilaian.models import Kategori, Periode, Peserta
 
+from .kelompok import label_kelompok
+
 
 class Predikat(models.Model):
     """A band of total scores with its name, e.g. "Sangat Baik" from 85."""
@@ -119,6 +121,9 @@ class HasilPeserta(_SekaliTulis):
 
     snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="hasil")
     peserta = models.ForeignKey(Peserta, on_delete=models.PROTECT, related_name="hasil_peringkat")
+    # The peer group by identity ("kota", or "kota:12" for sub-group 12 of the cities), and its name
+    # for display: sub-group names are unique only within one kind of agency.
+    kode_kelompok = models.CharField(_("kode kelompok"), max_length=60)
     kelompok = models.CharField(_("kelompok"), max_length=150)
     total = models.DecimalField(_("nilai total"), max_digits=8, decimal_places=4, null=True)
     total_mentah = models.DecimalField(_("nilai total mentah"), max_digits=8, decimal_places=4, null=True)
@@ -141,6 +146,10 @@ class HasilPeserta(_SekaliTulis):
 
     def __str__(self):
         return f"{self.peserta.instansi} · {self.total}"
+
+    @property
+    def label_kelompok(self):
+        return label_kelompok(self.kode_kelompok, self.kelompok)
 
 
 # Penetapan: the approved winners of a snapshot, their publication and certificates.
@@ -226,6 +235,7 @@ class Penghargaan(models.Model):
     penetapan = models.ForeignKey(Penetapan, on_delete=models.PROTECT, related_name="penghargaan")
     peserta = models.ForeignKey(Peserta, on_delete=models.PROTECT, related_name="penghargaan")
     kategori = models.ForeignKey(Kategori, on_delete=models.PROTECT, related_name="+")
+    kode_kelompok = models.CharField(_("kode kelompok"), max_length=60)
     kelompok = models.CharField(_("kelompok"), max_length=150)
     peringkat = models.PositiveSmallIntegerField(_("peringkat"), null=True, blank=True)
     skor = models.DecimalField(_("nilai"), max_digits=8, decimal_places=4, null=True, blank=True)
@@ -242,6 +252,10 @@ class Penghargaan(models.Model):
 
     def __str__(self):
         return f"{self.kategori} · {self.kelompok} · {self.peringkat} · {self.peserta.instansi}"
+
+    @property
+    def label_kelompok(self):
+        return label_kelompok(self.kode_kelompok, self.kelompok)
 
 
 class StatusSertifikat(models.TextChoices):

@@ -8,9 +8,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from instansi.models import JenisInstansi
 from penilaian.models import JenisKategori, Kategori
 
+from .kelompok import kode_kelompok, label_kelompok, nama_kelompok, urutan_kelompok
 from .models import HasilPeserta, Penetapan, RunPeringkat, Sertifikat, Snapshot
 
 
@@ -36,20 +36,30 @@ def kategori_diperingkat(periode):
     ).select_related("elemen")
 
 
+@dataclass(frozen=True)
+class Kelompok:
+    """A peer group of a snapshot: its code, name, and how many of its agencies are ranked."""
+
+    kode: str
+    nama: str
+    diperingkat: int
+
+    @property
+    def label(self):
+        return label_kelompok(self.kode, self.nama)
+
+
 def kelompok_snapshot(snapshot):
-    """[(peer group, number of ranked agencies)] of a snapshot, in the order of the kinds."""
-    urutan = {jenis.value: n for n, jenis in enumerate(JenisInstansi)}
+    """[Kelompok] of a snapshot, kinds in their usual order, each kind before its sub-groups."""
     baris = (
         HasilPeserta.objects.filter(snapshot=snapshot)
-        .values_list("peserta__instansi__jenis", "kelompok")
+        .values_list("kode_kelompok", "kelompok")
         .annotate(diperingkat=Count("pk", filter=Q(total__isnull=False)))
         .order_by()
     )
-    per_kelompok = {}
-    for jenis, kelompok, n in baris:
-        kunci, lama = per_kelompok.get(kelompok, ((urutan[jenis], kelompok), 0))
-        per_kelompok[kelompok] = (min(kunci, (urutan[jenis], kelompok)), lama + n)
-    return [(k, n) for k, (_kunci, n) in sorted(per_kelompok.items(), key=lambda item: item[1][0])]
+    return sorted(
+        (Kelompok(kode, nama, n) for kode, nama, n in baris), key=lambda k: urutan_kelompok(k.kode, k.nama)
+    )
 
 
 @dataclass(frozen=True)
@@ -65,19 +75,19 @@ class BarisPeringkat:
 
 
 def tabel_peringkat(snapshot, kategori, *, kelompok=None, q=""):
-    """The ranking rows of one category (and peer group), by group and rank: one query."""
+    """The ranking rows of one category (and peer group, by its code), by group and rank: one query."""
     qs = HasilPeserta.objects.filter(snapshot=snapshot, total__isnull=False).select_related(
         "peserta__instansi"
     )
     if kelompok:
-        qs = qs.filter(kelompok=kelompok)
+        qs = qs.filter(kode_kelompok=kelompok)
     if q:
         qs = qs.filter(Q(peserta__instansi__nama__icontains=q) | Q(peserta__instansi__kode__icontains=q))
     kunci = str(kategori.pk)
     baris = [
         BarisPeringkat(
             hasil=h,
-            kelompok=h.kelompok,
+            kelompok=h.label_kelompok,
             skor=Decimal(p["skor"]),
             peringkat=p["peringkat"],
             seri=p["seri"],
@@ -86,11 +96,13 @@ def tabel_peringkat(snapshot, kategori, *, kelompok=None, q=""):
         for h in qs
         if (p := h.peringkat.get(kunci))
     ]
-    urutan = (
-        {nama: n for n, (nama, _jumlah) in enumerate(kelompok_snapshot(snapshot))} if not kelompok else {}
-    )
     return sorted(
-        baris, key=lambda b: (urutan.get(b.kelompok, 0), b.peringkat, b.hasil.peserta.instansi.nama)
+        baris,
+        key=lambda b: (
+            urutan_kelompok(b.hasil.kode_kelompok, b.hasil.kelompok),
+            b.peringkat,
+            b.hasil.peserta.instansi.nama,
+        ),
     )
 
 
@@ -100,7 +112,7 @@ def tanpa_peringkat(snapshot, *, kelompok=None):
         "peserta__instansi"
     )
     if kelompok:
-        qs = qs.filter(kelompok=kelompok)
+        qs = qs.filter(kode_kelompok=kelompok)
     return qs.order_by("peserta__instansi__nama")
 
 
@@ -114,22 +126,16 @@ class Pemenang:
     peserta_id: int
     instansi: object
     kategori: Kategori
+    kode_kelompok: str
     kelompok: str
     peringkat: int | None
     skor: Decimal | None
     alasan: str = ""
     penghargaan: object = None
 
-
-def nama_kelompok(peserta):
-    """The peer group an agency is ranked in: its sub-group, or its kind."""
-    if peserta.subkelompok_id:
-        return peserta.subkelompok.nama
-    return str(JenisInstansi(peserta.instansi.jenis).label)
-
-
-def _urutan_kelompok(snapshot):
-    return {nama: n for n, (nama, _jumlah) in enumerate(kelompok_snapshot(snapshot))}
+    @property
+    def label_kelompok(self):
+        return label_kelompok(self.kode_kelompok, self.kelompok)
 
 
 def pemenang(penetapan):
@@ -144,6 +150,7 @@ def pemenang(penetapan):
                 peserta_id=p.peserta_id,
                 instansi=p.peserta.instansi,
                 kategori=p.kategori,
+                kode_kelompok=p.kode_kelompok,
                 kelompok=p.kelompok,
                 peringkat=p.peringkat,
                 skor=p.skor,
@@ -153,7 +160,6 @@ def pemenang(penetapan):
             for p in penetapan.penghargaan.select_related("peserta__instansi", "kategori", "sertifikat")
         ]
     kategori = list(kategori_diperingkat(penetapan.periode).order_by("urutan"))
-    urutan = _urutan_kelompok(penetapan.snapshot)
     hasil = []
     semua = list(
         HasilPeserta.objects.filter(snapshot=penetapan.snapshot, total__isnull=False).select_related(
@@ -167,11 +173,24 @@ def pemenang(penetapan):
             if p and p["peringkat"] <= penetapan.jumlah_peringkat:
                 hasil.append(
                     Pemenang(
-                        h.peserta_id, h.peserta.instansi, k, h.kelompok, p["peringkat"], Decimal(p["skor"])
+                        h.peserta_id,
+                        h.peserta.instansi,
+                        k,
+                        h.kode_kelompok,
+                        h.kelompok,
+                        p["peringkat"],
+                        Decimal(p["skor"]),
                     )
                 )
     posisi = {k.pk: n for n, k in enumerate(kategori)}
-    hasil.sort(key=lambda p: (posisi[p.kategori.pk], urutan.get(p.kelompok, 0), p.peringkat, p.instansi.nama))
+    hasil.sort(
+        key=lambda p: (
+            posisi[p.kategori.pk],
+            urutan_kelompok(p.kode_kelompok, p.kelompok),
+            p.peringkat,
+            p.instansi.nama,
+        )
+    )
     for khusus in penetapan.khusus.select_related(
         "peserta__instansi__induk", "peserta__subkelompok", "kategori"
     ).order_by("kategori__urutan", "peserta__instansi__nama"):
@@ -180,6 +199,7 @@ def pemenang(penetapan):
                 khusus.peserta_id,
                 khusus.peserta.instansi,
                 khusus.kategori,
+                kode_kelompok(khusus.peserta),
                 nama_kelompok(khusus.peserta),
                 None,
                 None,
@@ -205,15 +225,15 @@ def penetapan_terbit(tahun, sekarang=None):
 
 
 def pemenang_per_bagian(penetapan):
-    """[(kategori, [(kelompok, [Pemenang])])] for the public page."""
+    """[(kategori, [(kode kelompok, label kelompok, [Pemenang])])] for the public page."""
     bagian = []
     for p in pemenang(penetapan):
         if not bagian or bagian[-1][0] != p.kategori:
             bagian.append((p.kategori, []))
         kelompok = bagian[-1][1]
-        if not kelompok or kelompok[-1][0] != p.kelompok:
-            kelompok.append((p.kelompok, []))
-        kelompok[-1][1].append(p)
+        if not kelompok or kelompok[-1][0] != p.kode_kelompok:
+            kelompok.append((p.kode_kelompok, p.label_kelompok, []))
+        kelompok[-1][2].append(p)
     return bagian
 
 

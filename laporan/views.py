@@ -58,11 +58,11 @@ def peringkat(request, tahun, form=None, formset=None):
             (k for k in kategori_list if str(k.pk) == request.GET.get("kategori")), kategori_list[0]
         )
         kelompok_list = queries.kelompok_snapshot(snapshot)
-        nama_kelompok = [k for k, _n in kelompok_list]
-        kelompok = request.GET.get("kelompok") if request.GET.get("kelompok") in nama_kelompok else None
+        kode = [k.kode for k in kelompok_list]
+        kelompok = request.GET.get("kelompok") if request.GET.get("kelompok") in kode else None
         # By default the first group with ranked agencies.
         kelompok = kelompok or next(
-            (k for k, n in kelompok_list if n), nama_kelompok[0] if nama_kelompok else None
+            (k.kode for k in kelompok_list if k.diperingkat), kode[0] if kode else None
         )
         q = request.GET.get("q", "").strip()
         konteks.update(

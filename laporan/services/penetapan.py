@@ -127,6 +127,7 @@ def setujui(*, penetapan, oleh):
             penetapan=penetapan,
             peserta_id=p.peserta_id,
             kategori_id=p.kategori.pk,
+            kode_kelompok=p.kode_kelompok,
             kelompok=p.kelompok,
             peringkat=p.peringkat,
             skor=p.skor,

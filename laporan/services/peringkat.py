@@ -3,7 +3,6 @@
 import logging
 import time
 from datetime import timedelta
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,7 +31,7 @@ from ..models import (
     Snapshot,
     StatusRun,
 )
-from ..queries import nama_kelompok
+from ..kelompok import kode_kelompok, nama_kelompok_periode
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +105,7 @@ def muat_masukan(periode):
         indikator=[
             peringkat.Indikator(i.pk, i.kode, i.elemen.kode, i.bobot, i.level_maks) for i in indikator
         ],
-        peserta=[peringkat.Peserta(p.pk, nama_kelompok(p)) for p in peserta],
+        peserta=[peringkat.Peserta(p.pk, kode_kelompok(p)) for p in peserta],
         kategori=[peringkat.Kategori(k.pk, k.jenis, k.elemen.kode if k.elemen else None) for k in kategori],
         nilai=nilai,
         moderasi=moderasi,
@@ -240,11 +239,13 @@ def _simpan_snapshot(run, masukan, hasil, rel):
         digest=masukan.digest(),
         reliabilitas=rel,
     )
+    nama_kelompok = nama_kelompok_periode(run.periode)
     HasilPeserta.objects.bulk_create(
         HasilPeserta(
             snapshot=snapshot,
             peserta_id=h.peserta,
-            kelompok=h.kelompok,
+            kode_kelompok=h.kelompok,
+            kelompok=nama_kelompok[h.kelompok],
             total=_empat(h.total),
             total_mentah=_empat(h.total_mentah),
             skor_elemen={k: str(peringkat.empat(v)) for k, v in h.elemen.items()},
@@ -276,4 +277,4 @@ def _simpan_snapshot(run, masukan, hasil, rel):
 
 
 def _empat(nilai):
-    return None if nilai is None else peringkat.empat(Decimal(nilai))
+    return None if nilai is None else peringkat.empat(nilai)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -140,6 +140,48 @@ def test_a_snapshot_cannot_be_changed(contoh, admin_bkn):
         hasil.save()
     with pytest.raises(TidakDapatDiubah):
         snapshot.delete()
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's; CI runs on it")
+@pytest.mark.parametrize(
+    "ubah",
+    [
+        pytest.param(
+            lambda s: HasilPeserta.objects.filter(snapshot=s).update(total=100), id="queryset-update"
+        ),
+        pytest.param(
+            lambda s: Snapshot.objects.filter(pk=s.pk).update(digest="0" * 64), id="snapshot-update"
+        ),
+        pytest.param(
+            lambda s: HasilPeserta.objects.filter(snapshot=s)._raw_delete(using="default"), id="raw-delete"
+        ),
+        pytest.param(
+            lambda s: connection.cursor().execute(
+                "UPDATE laporan_hasilpeserta SET predikat = 'Sangat Baik' WHERE snapshot_id = %s", [s.pk]
+            ),
+            id="sql-update",
+        ),
+        pytest.param(
+            lambda s: connection.cursor().execute(
+                "DELETE FROM laporan_hasilpeserta WHERE snapshot_id = %s", [s.pk]
+            ),
+            id="sql-delete",
+        ),
+    ],
+)
+def test_the_database_refuses_to_change_a_snapshot(contoh, admin_bkn, ubah):
+    periode, _peserta = contoh
+    run = RunPeringkat.objects.create(periode=periode, dibuat_oleh=admin_bkn)
+    snapshot = Snapshot.objects.get(pk=services.jalankan_run(run_id=run.pk))
+    sebelum = isi_snapshot(snapshot)
+
+    with pytest.raises(IntegrityError, match="Snapshot peringkat tidak dapat diubah atau dihapus"):
+        with transaction.atomic():
+            ubah(snapshot)
+
+    assert isi_snapshot(snapshot) == sebelum
+    assert Snapshot.objects.get(pk=snapshot.pk).digest == snapshot.digest
 
 
 def _tambah_peserta(periode, admin, jumlah):

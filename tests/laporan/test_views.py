@@ -43,7 +43,7 @@ def test_the_table_per_category_and_group(client_of, admin_bkn, snapshot, contoh
     utama = client_of(admin_bkn).get(URL)
     elemen = client_of(admin_bkn).get(URL, {"kategori": e2.pk})
 
-    assert utama.context["kelompok"] == "Pemerintah Kabupaten"
+    assert utama.context["kelompok"] == "kabupaten"
     assert [(b.peringkat, b.hasil.peserta.instansi.nama, b.seri) for b in utama.context["baris_list"]] == [
         (1, "Pemerintah Kabupaten A", True),
         (1, "Pemerintah Kabupaten B", True),
