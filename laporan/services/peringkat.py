@@ -23,6 +23,7 @@ from penilaian.models import (
 )
 
 from .. import peringkat, reliabilitas
+from ..kelompok import kode_kelompok, nama_kelompok_periode
 from ..models import (
     PREDIKAT_BAWAAN,
     HasilPeserta,
@@ -31,7 +32,6 @@ from ..models import (
     Snapshot,
     StatusRun,
 )
-from ..kelompok import kode_kelompok, nama_kelompok_periode
 
 log = logging.getLogger(__name__)
 

@@ -83,7 +83,7 @@ def test_sub_groups_with_the_same_name_in_different_kinds_are_ranked_apart(perio
 
 
 def test_a_sub_group_named_like_a_kind_does_not_join_that_kind(periode_berkelompok):
-    periode, snapshot = periode_berkelompok
+    _periode, snapshot = periode_berkelompok
 
     kelompok = [(k.label, k.diperingkat) for k in kelompok_snapshot(snapshot)]
 
@@ -96,7 +96,7 @@ def test_a_sub_group_named_like_a_kind_does_not_join_that_kind(periode_berkelomp
 
 
 def test_the_ranking_page_filters_by_the_groups_code(client_of, admin_bkn, periode_berkelompok):
-    periode, snapshot = periode_berkelompok
+    periode, _snapshot = periode_berkelompok
     kota_a = SubKelompok.objects.get(periode=periode, jenis="kota", nama="Tipe A")
 
     response = client_of(admin_bkn).get(

@@ -176,9 +176,11 @@ def test_the_database_refuses_to_change_a_snapshot(contoh, admin_bkn, ubah):
     snapshot = Snapshot.objects.get(pk=services.jalankan_run(run_id=run.pk))
     sebelum = isi_snapshot(snapshot)
 
-    with pytest.raises(IntegrityError, match="Snapshot peringkat tidak dapat diubah atau dihapus"):
-        with transaction.atomic():
-            ubah(snapshot)
+    with (
+        pytest.raises(IntegrityError, match="Snapshot peringkat tidak dapat diubah atau dihapus"),
+        transaction.atomic(),
+    ):
+        ubah(snapshot)
 
     assert isi_snapshot(snapshot) == sebelum
     assert Snapshot.objects.get(pk=snapshot.pk).digest == snapshot.digest
