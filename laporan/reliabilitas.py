@@ -1,21 +1,41 @@
-"""How much the evaluators agree: ICC(2,1) and Krippendorff's alpha (interval), with numpy.
+"""How much the evaluators agree: ICC(1,1) and Krippendorff's alpha (interval), with numpy.
 
 Both read the evaluators' own scores (before the chair's moderation): per
 element, each evaluator's weighted element score for each agency it scored;
 overall, its weighted total.
-"""
 
-from collections import defaultdict
+Evaluators rotate between agencies: each agency is scored by its own set of
+evaluators, and "the second evaluator" of one agency is not the same person as
+that of another. That is one-way data (Shrout & Fleiss 1979, case 1), so the
+page reports ICC(1,1), which treats evaluators as interchangeable within an
+agency and takes differing numbers of sheets per agency. ICC(2,1) (two-way,
+one fixed set of raters who scored every subject) is kept for reference only.
+Snapshots stored before this change have no "model" key and hold ICC(2,1).
+
+Both figures use the same agencies, every agency with at least two submitted
+sheets, so one count per row is the count both used. Below
+``MINIMAL_INSTANSI`` such agencies neither figure is reported.
+"""
 
 import numpy as np
 
 JUMLAH_SELISIH_TERBESAR = 10
+
+# Fewer agencies with two or more sheets than this and no figure is reported ("data belum cukup"):
+# with a handful of agencies both estimates swing wildly, far below zero too, and a number would
+# read as a finding about the panel.
+MINIMAL_INSTANSI = 10
+
+# The model of the figure under "icc", stored in each snapshot; snapshots without it hold ICC(2,1).
+MODEL = "ICC(1,1)"
 
 
 def icc_2_1(matriks):
     """ICC(2,1) of Shrout & Fleiss (two-way random effects, absolute agreement, single rater).
 
     ``matriks`` is n subjects × k raters, complete. None when it cannot be computed.
+    Not used for snapshots any more (the panel's data are one-way, see ``icc_1_1``);
+    kept, and tested, as the model of snapshots stored before ICC(1,1).
     """
     x = np.asarray(matriks, dtype=float)
     if x.ndim != 2 or x.shape[0] < 2 or x.shape[1] < 2:
@@ -30,6 +50,33 @@ def icc_2_1(matriks):
     if penyebut == 0:
         return None
     return float((ms_baris - ms_galat) / penyebut)
+
+
+def icc_1_1(unit):
+    """ICC(1,1) of Shrout & Fleiss (one-way random effects, single rater); ``unit`` lists each subject's values.
+
+    Subjects may have different numbers of raters (unbalanced one-way ANOVA):
+    MSB = Σ nᵢ(ȳᵢ − ȳ)² / (a − 1), MSW = ΣΣ(yᵢⱼ − ȳᵢ)² / (N − a) and
+    ICC = (MSB − MSW) / (MSB + (n₀ − 1)·MSW) with n₀ = (N − Σnᵢ²/N) / (a − 1),
+    which is k when every subject has k raters (the textbook formula). As in
+    ``alpha_interval``, subjects with fewer than two values are left out. None
+    when fewer than two subjects remain or there is no variation at all.
+    """
+    unit = [np.asarray(u, dtype=float) for u in unit if len(u) >= 2]
+    a = len(unit)
+    if a < 2 or np.ptp(np.concatenate(unit)) == 0:
+        return None
+    m = np.array([u.size for u in unit], dtype=float)
+    rata_unit = np.array([u.mean() for u in unit])
+    n = m.sum()
+    rata = sum(u.sum() for u in unit) / n
+    ms_antar = (m * (rata_unit - rata) ** 2).sum() / (a - 1)
+    ms_dalam = sum(((u - u.mean()) ** 2).sum() for u in unit) / (n - a)
+    n0 = (n - (m * m).sum() / n) / (a - 1)
+    penyebut = ms_antar + (n0 - 1) * ms_dalam
+    if penyebut <= 0:
+        return None
+    return float((ms_antar - ms_dalam) / penyebut)
 
 
 def alpha_interval(unit):
@@ -56,23 +103,22 @@ def alpha_interval(unit):
 
 
 def _ringkas(unit):
-    """ICC and alpha of [[each evaluator's score] per agency], evaluators in the order of their ids."""
-    jumlah = defaultdict(int)
-    for u in unit:
-        jumlah[len(u)] += 1
-    k = max((m for m in jumlah if m >= 2), key=lambda m: (jumlah[m], m), default=None)
-    # ICC needs the same number of raters for every subject: the agencies with the usual
-    # number of sheets, each evaluator as its slot in the order of the evaluators' ids.
-    matriks = [u for u in unit if len(u) == k] if k else []
-    return {
-        "icc": icc_2_1(matriks) if matriks else None,
-        "alpha": alpha_interval(unit),
-        "n": len([u for u in unit if len(u) >= 2]),
-    }
+    """ICC(1,1) and alpha of [[each evaluator's score] per agency], over the same agencies.
+
+    ``n`` is the number of agencies both figures used (those with at least two
+    sheets); below ``MINIMAL_INSTANSI`` both are None and ``cukup`` is false.
+    """
+    unit = [u for u in unit if len(u) >= 2]
+    if len(unit) < MINIMAL_INSTANSI:
+        return {"icc": None, "alpha": None, "n": len(unit), "cukup": False}
+    return {"icc": icc_1_1(unit), "alpha": alpha_interval(unit), "n": len(unit), "cukup": True}
 
 
 def hitung(m, nama_peserta):
     """Reliability per element and overall, and the agencies whose evaluators disagree most.
+
+    Returns {"model": "ICC(1,1)", "minimal_instansi": 10, "elemen": {kode: row}, "total": row,
+    "selisih_terbesar": [...]}, each row {"icc", "alpha", "n", "cukup"} as ``_ringkas`` gives it.
 
     Vectorised: each evaluator's element scores for each agency come from one
     weighted sum over the rows of the one query.
@@ -82,8 +128,12 @@ def hitung(m, nama_peserta):
     indeks_elemen = {kode: n for n, kode in enumerate(kode_elemen)}
     baris = [r for r in m.nilai if r[2] in indeks_indikator]
     if not baris:
-        kosong = {"icc": None, "alpha": None, "n": 0}
-        return {"elemen": {k: dict(kosong) for k in kode_elemen}, "total": kosong, "selisih_terbesar": []}
+        return {
+            **_kepala(),
+            "elemen": {k: _ringkas([]) for k in kode_elemen},
+            "total": _ringkas([]),
+            "selisih_terbesar": [],
+        }
     data = np.array(baris, dtype=np.int64)
     # (agency, evaluator) pairs as one sortable key.
     kunci, indeks_pasangan = np.unique(data[:, 0] * (1 << 32) + data[:, 1], return_inverse=True)
@@ -115,4 +165,14 @@ def hitung(m, nama_peserta):
         ),
         key=lambda d: (-d["selisih"], d["nama"]),
     )[:JUMLAH_SELISIH_TERBESAR]
-    return {"elemen": elemen, "total": _ringkas([total[idx] for idx in potong]), "selisih_terbesar": selisih}
+    return {
+        **_kepala(),
+        "elemen": elemen,
+        "total": _ringkas([total[idx] for idx in potong]),
+        "selisih_terbesar": selisih,
+    }
+
+
+def _kepala():
+    """What a page needs to label a snapshot's figures: the ICC model and the minimum number of agencies."""
+    return {"model": MODEL, "minimal_instansi": MINIMAL_INSTANSI}
