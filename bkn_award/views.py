@@ -5,6 +5,7 @@ import os
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
+from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -14,7 +15,7 @@ from instansi.models import Pengguna, Peran
 from instansi.queries import jumlah_per_jenis
 from laporan.queries import penetapan_terbit
 from penilaian import services as penilaian_services
-from penilaian.models import Periode, Peserta, Tahap
+from penilaian.models import Periode, Peserta, StatusTinjauan, Tahap
 from penilaian.queries import (
     daftar_periode,
     get_peserta_operator,
@@ -61,10 +62,15 @@ def _beranda_penilai(request, *, sebagai_ketua):
     konteks = {"sebagai_ketua": sebagai_ketua, "lembar_list": lembar_milik(request.user)}
     if sebagai_ketua:
         konteks["periode_list"] = [
-            (periode, jumlah_perlu_moderasi(periode))
-            for periode in Periode.objects.filter(tahap__in=[Tahap.VERIFIKASI, Tahap.MODERASI]).order_by(
-                "-tahun"
+            (periode, jumlah_perlu_moderasi(periode), periode.konflik_menunggu)
+            for periode in Periode.objects.filter(tahap__in=[Tahap.VERIFIKASI, Tahap.MODERASI])
+            .annotate(
+                konflik_menunggu=Count(
+                    "lembar__tinjauan_konflik",
+                    filter=Q(lembar__tinjauan_konflik__status=StatusTinjauan.MENUNGGU),
+                )
             )
+            .order_by("-tahun")
         ]
     return render(request, "beranda/penilai.html", konteks)
 

@@ -71,17 +71,17 @@ def _nilai_semua(periode, indikator_list, acak):
 
 
 def _moderasi(periode, ketua):
-    """The chair settles the largest disagreements of a few agencies."""
-    baris = perlu_moderasi(periode)[:12]
-    for b in baris:
-        level = round(sum(n.level for n in b.nilai) / len(b.nilai))
-        Moderasi.objects.create(
+    """The chair settles every disagreement: a period moves to Penetapan only when none is open."""
+    Moderasi.objects.bulk_create(
+        Moderasi(
             peserta=b.peserta,
             indikator=b.indikator,
-            level=level,
+            level=round(sum(n.level for n in b.nilai) / len(b.nilai)),
             alasan="Bukti diperiksa ulang oleh tim; nilai tengah yang didukung dokumen ditetapkan.",
             oleh=ketua,
         )
+        for b in perlu_moderasi(periode)
+    )
 
 
 @transaction.atomic

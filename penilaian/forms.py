@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from instansi.models import Instansi, JenisInstansi, Pengguna, Peran
 
-from .models import Periode, SubKelompok, Tahap
+from .models import Periode, SubKelompok, Tahap, TinjauanKonflik
 
 MAKS_UKURAN_WORKBOOK = 5 * 1024 * 1024
 
@@ -154,6 +154,36 @@ class AturSubkelompokForm(forms.Form):
 
 class MajuTahapForm(forms.Form):
     dari = forms.ChoiceField(choices=Tahap.choices, widget=forms.HiddenInput)
+    lebih_awal = forms.BooleanField(
+        label=_("Saya memahami bahwa tahap ini dibuka sebelum jadwalnya"), required=False
+    )
+    alasan = forms.CharField(
+        label=_("Alasan membuka lebih awal"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Dicatat di riwayat tahap bersama jadwal semula."),
+    )
+
+    def __init__(self, *args, mulai_terjadwal=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mulai_terjadwal = mulai_terjadwal
+        if mulai_terjadwal is None:
+            del self.fields["lebih_awal"]
+            del self.fields["alasan"]
+
+    def clean(self):
+        data = super().clean()
+        if self.mulai_terjadwal is not None:
+            if not data.get("lebih_awal"):
+                self.add_error("lebih_awal", _("Centang konfirmasi untuk membuka tahap sebelum jadwalnya."))
+            if not (data.get("alasan") or "").strip():
+                self.add_error("alasan", _("Tuliskan alasan membuka tahap lebih awal."))
+        return data
+
+    @property
+    def alasan_lebih_awal(self):
+        return self.cleaned_data.get("alasan", "") if self.mulai_terjadwal is not None else ""
 
 
 class JawabanForm(forms.Form):
@@ -296,3 +326,26 @@ class KembalikanLembarForm(forms.Form):
         self.fields["lembar"].queryset = periode.lembar.select_related(
             "penilai", "peserta__instansi", "periode"
         )
+
+
+class PutuskanKonflikForm(forms.Form):
+    tinjauan = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    keputusan = forms.TypedChoiceField(
+        label=_("Keputusan"),
+        choices=[
+            ("terima", _("Terima: lembar dibatalkan dan instansi ditugaskan ulang")),
+            ("tolak", _("Tolak: lembar tetap dihitung")),
+        ],
+        coerce=lambda v: v == "terima",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Pilih keputusan.")},
+    )
+    catatan = forms.CharField(
+        label=_("Alasan keputusan"),
+        max_length=2000,
+        error_messages={"required": _("Tuliskan alasan keputusan.")},
+    )
+
+    def __init__(self, *args, periode, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tinjauan"].queryset = TinjauanKonflik.objects.filter(lembar__periode=periode)

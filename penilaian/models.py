@@ -144,7 +144,11 @@ class JadwalTahap(models.Model):
 
 
 class RiwayatTahap(models.Model):
-    """A move of a period from one stage to the next: who, when."""
+    """A move of a period from one stage to another: who, when, and why when it needed a reason.
+
+    A stage opened before its scheduled start keeps that start in ``jadwal_semula``;
+    a move back (a withdrawn approval returns the period to Penetapan) says why.
+    """
 
     periode = models.ForeignKey(Periode, on_delete=models.CASCADE, related_name="riwayat_tahap")
     dari = models.CharField(_("dari tahap"), max_length=30, choices=Tahap.choices)
@@ -153,6 +157,8 @@ class RiwayatTahap(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("oleh"), on_delete=models.PROTECT, related_name="+"
     )
     waktu = models.DateTimeField(_("waktu"), default=timezone.now)
+    alasan = models.TextField(_("alasan"), blank=True)
+    jadwal_semula = models.DateTimeField(_("jadwal mulai semula"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("riwayat tahap")
@@ -489,6 +495,48 @@ class KonflikKepentingan(models.Model):
         return f"{self.penilai} × {self.instansi}"
 
 
+class StatusTinjauan(models.TextChoices):
+    MENUNGGU = "menunggu", _("Menunggu keputusan ketua")
+    DITERIMA = "diterima", _("Diterima: lembar dibatalkan")
+    DITOLAK = "ditolak", _("Ditolak: lembar tetap dihitung")
+
+
+class TinjauanKonflik(models.Model):
+    """A conflict declared against an agency whose sheet the evaluator had already submitted.
+
+    Submitted work is not the evaluator's to withdraw: the sheet keeps counting
+    until the panel chair decides whether the conflict cancels it.
+    """
+
+    konflik = models.ForeignKey(KonflikKepentingan, on_delete=models.CASCADE, related_name="tinjauan")
+    lembar = models.ForeignKey("LembarPenilaian", on_delete=models.CASCADE, related_name="tinjauan_konflik")
+    status = models.CharField(
+        _("status"), max_length=10, choices=StatusTinjauan.choices, default=StatusTinjauan.MENUNGGU
+    )
+    dibuat = models.DateTimeField(_("diajukan"), default=timezone.now)
+    diputuskan_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    diputuskan_pada = models.DateTimeField(_("diputuskan pada"), null=True, blank=True)
+    catatan = models.TextField(_("catatan keputusan"), blank=True)
+
+    class Meta:
+        verbose_name = _("tinjauan konflik kepentingan")
+        verbose_name_plural = _("tinjauan konflik kepentingan")
+        ordering = ["dibuat", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=StatusTinjauan.values), name="tinjauan_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["lembar"], condition=Q(status="menunggu"), name="tinjauan_satu_menunggu_per_lembar"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.konflik} · {self.get_status_display()}"
+
+
 class StatusLembar(models.TextChoices):
     DRAF = "draf", _("Sedang dinilai")
     DIKIRIM = "dikirim", _("Dikirim")
@@ -598,6 +646,7 @@ class JenisRiwayat(models.TextChoices):
     MODERASI = "moderasi", _("Moderasi ketua")
     PENGEMBALIAN = "pengembalian", _("Lembar dikembalikan")
     PEMBATALAN = "pembatalan", _("Penugasan dibatalkan")
+    KONFLIK = "konflik", _("Konflik kepentingan atas lembar terkirim")
 
 
 class RiwayatNilai(models.Model):

@@ -36,6 +36,7 @@ urlpatterns = [
     path("<int:tahun>/moderasi/", penilai.moderasi, name="moderasi"),
     path("<int:tahun>/moderasi/tetapkan/", penilai.moderasi_tetapkan, name="moderasi_tetapkan"),
     path("<int:tahun>/moderasi/kembalikan/", penilai.lembar_kembalikan, name="lembar_kembalikan"),
+    path("<int:tahun>/moderasi/konflik/", penilai.konflik_putuskan, name="konflik_putuskan"),
     path("<int:tahun>/riwayat/<str:kode>/", penilai.riwayat, name="riwayat"),
 ]
 

@@ -133,10 +133,10 @@ def penilai2(db):
 
 @pytest.fixture
 def periode_verifikasi(admin_bkn, periode_mandiri):
-    """Self-assessment closed a minute ago; verification and scoring open."""
-    periode_mandiri.jadwal.filter(tahap=Tahap.PENILAIAN_MANDIRI).update(
-        selesai=timezone.now() - timedelta(minutes=1)
-    )
+    """Self-assessment closed a minute ago; verification and scoring open, as scheduled."""
+    semenit_lalu = timezone.now() - timedelta(minutes=1)
+    periode_mandiri.jadwal.filter(tahap=Tahap.PENILAIAN_MANDIRI).update(selesai=semenit_lalu)
+    periode_mandiri.jadwal.filter(tahap=Tahap.VERIFIKASI).update(mulai=semenit_lalu)
     return penilaian_services.maju_tahap(
         periode=periode_mandiri, dari=Tahap.PENILAIAN_MANDIRI, oleh=admin_bkn
     )

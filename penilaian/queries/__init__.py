@@ -22,6 +22,7 @@ from .penilai import (
     perlu_moderasi,
     perlu_penugasan,
     riwayat_peserta,
+    tinjauan_konflik,
 )
 from .periode import (
     bukan_peserta,
@@ -61,5 +62,6 @@ __all__ = [
     "peserta_per_jenis",
     "riwayat_peserta",
     "saring_peserta",
+    "tinjauan_konflik",
     "ukuran_instrumen",
 ]

@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q
+from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, When
 from django.http import Http404
 
 from instansi.models import Peran
@@ -19,6 +19,8 @@ from ..models import (
     Peserta,
     RiwayatNilai,
     StatusLembar,
+    StatusTinjauan,
+    TinjauanKonflik,
 )
 
 AKTIF = ~Q(status=StatusLembar.DIBATALKAN)
@@ -246,3 +248,16 @@ def boleh_baca_bukti_peserta(user, peserta_id):
     if getattr(user, "peran", None) != Peran.PENILAI:
         return False
     return LembarPenilaian.objects.filter(AKTIF, penilai=user, peserta_id=peserta_id).exists()
+
+
+def tinjauan_konflik(periode):
+    """Conflicts declared against submitted sheets of the period: those awaiting the chair first."""
+    return (
+        TinjauanKonflik.objects.filter(lembar__periode=periode)
+        .select_related("konflik", "lembar__penilai", "lembar__peserta__instansi", "diputuskan_oleh")
+        .order_by(
+            Case(When(status=StatusTinjauan.MENUNGGU, then=0), default=1),
+            "-diputuskan_pada",
+            "dibuat",
+        )
+    )

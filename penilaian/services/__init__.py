@@ -10,6 +10,7 @@ from .mandiri import (
     unggah_bukti,
 )
 from .penilai import (
+    HasilKonflik,
     HasilPenugasan,
     NilaiKedaluwarsa,
     alasan_lembar_terkunci,
@@ -21,6 +22,7 @@ from .penilai import (
     masalah_lembar,
     moderasi_nilai,
     nyatakan_konflik,
+    putuskan_konflik,
     simpan_nilai,
     tugaskan,
     tugaskan_otomatis,
@@ -34,7 +36,9 @@ from .periode import (
     impor_instrumen_excel,
     maju_tahap,
     muat_templat,
+    mulai_terjadwal,
     pasang_instrumen,
+    pesan_tahap_berubah,
     salin_instrumen,
     simpan_jadwal,
     syarat_tahap_berikutnya,
@@ -43,6 +47,7 @@ from .periode import (
 )
 
 __all__ = [
+    "HasilKonflik",
     "HasilPenugasan",
     "NilaiKedaluwarsa",
     "alasan_lembar_terkunci",
@@ -65,8 +70,11 @@ __all__ = [
     "masalah_lembar",
     "moderasi_nilai",
     "muat_templat",
+    "mulai_terjadwal",
     "nyatakan_konflik",
     "pasang_instrumen",
+    "pesan_tahap_berubah",
+    "putuskan_konflik",
     "salin_instrumen",
     "simpan_jadwal",
     "simpan_jawaban",

@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .. import berkas as berkas_bukti
+from ..jadwal import waktu_wib
 from ..models import BuktiDukung, JawabanMandiri, PembukaanKembali, Peserta, Tahap
 from ..queries import kemajuan_peserta
 
@@ -27,23 +27,19 @@ def tenggat(peserta):
     return batas
 
 
-def _waktu(dt):
-    return date_format(timezone.localtime(dt), "j F Y H.i") + " WIB"
-
-
 def alasan_terkunci(peserta, sekarang=None):
     """Why the agency may not change its self-assessment now, or None when it may."""
     sekarang = sekarang or timezone.now()
     periode = peserta.periode
     if peserta.dikirim_pada:
         return _("Penilaian mandiri sudah dikirim pada %(waktu)s; isiannya tidak dapat diubah lagi.") % {
-            "waktu": _waktu(peserta.dikirim_pada)
+            "waktu": waktu_wib(peserta.dikirim_pada)
         }
     if periode.tahap == Tahap.PERSIAPAN:
         return _("Penilaian mandiri %(periode)s belum dibuka.") % {"periode": periode.nama}
     jadwal = periode.jadwal_tahap(Tahap.PENILAIAN_MANDIRI)
     if jadwal and sekarang < jadwal.mulai:
-        return _("Penilaian mandiri baru dibuka pada %(waktu)s.") % {"waktu": _waktu(jadwal.mulai)}
+        return _("Penilaian mandiri baru dibuka pada %(waktu)s.") % {"waktu": waktu_wib(jadwal.mulai)}
     batas = tenggat(peserta)
     dibuka_kembali = peserta.tenggat_khusus is not None
     if periode.tahap not in (Tahap.PENILAIAN_MANDIRI, Tahap.VERIFIKASI) or (
@@ -52,7 +48,7 @@ def alasan_terkunci(peserta, sekarang=None):
         return _("Tahap penilaian mandiri sudah berakhir; isian tidak dapat diubah lagi.")
     if batas and sekarang >= batas:
         return _("Batas waktu penilaian mandiri (%(waktu)s) sudah lewat; perubahan tidak dapat disimpan.") % {
-            "waktu": _waktu(batas)
+            "waktu": waktu_wib(batas)
         }
     return None
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from instansi.models import Instansi, Pengguna, Peran
 
+from ..jadwal import alasan_lewat_batas
 from ..models import (
     CaraPenugasan,
     JenisRiwayat,
@@ -29,7 +30,9 @@ from ..models import (
     ProfilPenilai,
     RiwayatNilai,
     StatusLembar,
+    StatusTinjauan,
     Tahap,
+    TinjauanKonflik,
 )
 
 TAHAP_PENUGASAN = (Tahap.PENILAIAN_MANDIRI, Tahap.VERIFIKASI, Tahap.MODERASI)
@@ -89,32 +92,114 @@ def _kunci_periode(periode):
 # Conflicts of interest
 
 
+@dataclass
+class HasilKonflik:
+    batal: list = field(
+        default_factory=list
+    )  # sheets cancelled at once: their agencies need another evaluator
+    ditinjau: list = field(default_factory=list)  # submitted sheets sent to the panel chair
+
+
+TAHAP_SELESAI_MENILAI = (Tahap.PENETAPAN, Tahap.PENGUMUMAN)
+
+
 @transaction.atomic
 def nyatakan_konflik(*, penilai, instansi, alasan, oleh=None):
-    """Record a conflict of interest; any live assignment to that agency is cancelled.
+    """Record a conflict of interest with an agency, and what it does to the evaluator's sheets for it.
 
-    Returns the cancelled sheets: their agencies need another evaluator.
+    Unsubmitted sheets are cancelled (the agency needs another evaluator). A
+    submitted sheet is not the evaluator's to retract: in a period still in
+    scoring it goes to the panel chair (TinjauanKonflik) and keeps counting until
+    the chair decides; in a period past scoring nothing changes at all.
     """
     alasan = alasan.strip()
     if not alasan:
         raise ValidationError(_("Tuliskan alasan konflik kepentingan."), code="alasan")
     try:
         with transaction.atomic():
-            KonflikKepentingan.objects.create(penilai=penilai, instansi=instansi, alasan=alasan)
+            konflik = KonflikKepentingan.objects.create(penilai=penilai, instansi=instansi, alasan=alasan)
     except IntegrityError:
         raise ValidationError(
             _("Konflik dengan %(instansi)s sudah dinyatakan.") % {"instansi": instansi.nama}, code="ganda"
         ) from None
-    batal = list(
+    hasil = HasilKonflik()
+    lembar_list = (
         LembarPenilaian.objects.select_for_update()
         .filter(penilai=penilai, peserta__instansi=instansi)
         .exclude(status=StatusLembar.DIBATALKAN)
+        .exclude(periode__tahap__in=TAHAP_SELESAI_MENILAI)
+        .select_related("periode")
     )
-    for lembar in batal:
-        _batalkan(
-            lembar, alasan=_("Konflik kepentingan: %(alasan)s") % {"alasan": alasan}, oleh=oleh or penilai
+    for lembar in lembar_list:
+        if lembar.status == StatusLembar.DIKIRIM:
+            TinjauanKonflik.objects.create(konflik=konflik, lembar=lembar)
+            RiwayatNilai.objects.create(
+                peserta_id=lembar.peserta_id,
+                lembar=lembar,
+                jenis=JenisRiwayat.KONFLIK,
+                oleh=oleh or penilai,
+                catatan=_(
+                    "Konflik kepentingan dinyatakan setelah lembar dikirim: %(alasan)s. Menunggu keputusan ketua."
+                )
+                % {"alasan": alasan},
+            )
+            hasil.ditinjau.append(lembar)
+        else:
+            _batalkan(
+                lembar, alasan=_("Konflik kepentingan: %(alasan)s") % {"alasan": alasan}, oleh=oleh or penilai
+            )
+            hasil.batal.append(lembar)
+    return hasil
+
+
+@transaction.atomic
+def putuskan_konflik(*, tinjauan, terima, catatan, oleh):
+    """The panel chair decides on a conflict declared against a submitted sheet, with a note.
+
+    Accepted: the sheet is cancelled and stops counting; its agency needs another
+    evaluator. Rejected: the sheet stays as it was. Either way the audit trail says so.
+    """
+    tinjauan = (
+        TinjauanKonflik.objects.select_for_update()
+        .select_related("lembar__periode", "konflik__instansi")
+        .get(pk=tinjauan.pk)
+    )
+    if tinjauan.status != StatusTinjauan.MENUNGGU:
+        raise ValidationError(
+            _("Pernyataan konflik ini sudah diputuskan: %(status)s.")
+            % {"status": tinjauan.get_status_display().lower()},
+            code="diputuskan",
         )
-    return batal
+    lembar = LembarPenilaian.objects.select_for_update().get(pk=tinjauan.lembar_id)
+    periode = _kunci_periode(lembar.periode)
+    _pastikan_tahap(
+        periode, TAHAP_MENILAI, _("Pernyataan konflik tidak dapat diputuskan pada tahap %(tahap)s.")
+    )
+    _pastikan_sebelum_batas(periode, _("keputusan konflik"))
+    catatan = catatan.strip()
+    if not catatan:
+        raise ValidationError(_("Tuliskan alasan keputusan."), code="catatan")
+    tinjauan.status = StatusTinjauan.DITERIMA if terima else StatusTinjauan.DITOLAK
+    tinjauan.diputuskan_oleh = oleh
+    tinjauan.diputuskan_pada = timezone.now()
+    tinjauan.catatan = catatan
+    tinjauan.save(update_fields=["status", "diputuskan_oleh", "diputuskan_pada", "catatan"])
+    if terima:
+        _batalkan(
+            lembar,
+            alasan=_("Konflik kepentingan diterima ketua: %(catatan)s") % {"catatan": catatan},
+            oleh=oleh,
+        )
+    else:
+        RiwayatNilai.objects.create(
+            peserta_id=lembar.peserta_id,
+            lembar=lembar,
+            jenis=JenisRiwayat.KONFLIK,
+            oleh=oleh,
+            catatan=_("Konflik kepentingan ditolak ketua; lembar tetap dihitung: %(catatan)s")
+            % {"catatan": catatan},
+        )
+    return tinjauan
 
 
 def _batalkan(lembar, *, alasan, oleh):
@@ -426,7 +511,13 @@ def alasan_lembar_terkunci(lembar):
         return _(
             "Penilaian hanya dapat diisi pada tahap Verifikasi dan penilaian atau Moderasi (sekarang: %(tahap)s)."
         ) % {"tahap": lembar.periode.get_tahap_display()}
-    return None
+    return alasan_lewat_batas(lembar.periode, _("nilai dan pengiriman lembar"))
+
+
+def _pastikan_sebelum_batas(periode, apa):
+    alasan = alasan_lewat_batas(periode, apa)
+    if alasan:
+        raise ValidationError(alasan, code="lewat_batas")
 
 
 def _kunci_lembar(lembar):
@@ -526,13 +617,16 @@ def moderasi_nilai(*, peserta, indikator, level, alasan, oleh):
     """Settle the final level of an indicator for an agency, with a reason (replaces an earlier settlement)."""
     periode = _kunci_periode(peserta.periode)
     _pastikan_tahap(periode, TAHAP_MENILAI, _("Moderasi tidak dapat dilakukan pada tahap %(tahap)s."))
+    _pastikan_sebelum_batas(periode, _("nilai akhir"))
     alasan = alasan.strip()
     if not alasan:
         raise ValidationError(_("Tuliskan alasan nilai akhir."), code="alasan")
     if level not in {r.level for r in indikator.rubrik.all()}:
         raise ValidationError(_("Pilih salah satu level rubrik indikator ini."), code="level")
-    lama = Moderasi.objects.filter(peserta=peserta, indikator=indikator).first()
-    Moderasi.objects.update_or_create(
+    lama = Moderasi.objects.select_for_update().filter(peserta=peserta, indikator=indikator).first()
+    if lama is not None and (lama.level, lama.alasan) == (level, alasan):
+        return lama  # the same settlement posted again (a double click, a resent form): nothing changes
+    moderasi, _dibuat = Moderasi.objects.update_or_create(
         peserta=peserta,
         indikator=indikator,
         defaults={"level": level, "alasan": alasan, "oleh": oleh, "waktu": timezone.now()},
@@ -546,6 +640,7 @@ def moderasi_nilai(*, peserta, indikator, level, alasan, oleh):
         level_baru=level,
         catatan=alasan,
     )
+    return moderasi
 
 
 @transaction.atomic
@@ -553,6 +648,7 @@ def kembalikan_lembar(*, lembar, catatan, oleh):
     """Send a submitted sheet back to its evaluator with a note; it becomes editable again."""
     lembar = LembarPenilaian.objects.select_for_update().select_related("periode").get(pk=lembar.pk)
     _pastikan_tahap(lembar.periode, TAHAP_MENILAI, _("Lembar tidak dapat dikembalikan pada tahap %(tahap)s."))
+    _pastikan_sebelum_batas(lembar.periode, _("pengembalian lembar"))
     if lembar.status != StatusLembar.DIKIRIM:
         raise ValidationError(_("Hanya lembar yang sudah dikirim yang dapat dikembalikan."), code="status")
     catatan = catatan.strip()

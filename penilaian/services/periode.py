@@ -8,13 +8,24 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from instansi.models import Instansi, JenisInstansi
 
 from .. import excel, instrumen
-from ..models import JadwalTahap, Periode, Peserta, RiwayatTahap, SubKelompok, Tahap
+from ..jadwal import waktu_wib
+from ..models import (
+    JadwalTahap,
+    LembarPenilaian,
+    Periode,
+    Peserta,
+    RiwayatTahap,
+    StatusLembar,
+    StatusTinjauan,
+    SubKelompok,
+    Tahap,
+    TinjauanKonflik,
+)
 
 
 def _kunci(periode):
@@ -224,13 +235,26 @@ def syarat_tahap_berikutnya(periode):
         if periode.jadwal.count() < len(Tahap.terjadwal()):
             syarat.append(_("Jadwal tahapan belum lengkap."))
     if ke == Tahap.PENETAPAN:
-        from ..models import LembarPenilaian, StatusLembar
+        from ..queries import jumlah_perlu_moderasi
 
         belum = LembarPenilaian.objects.filter(
             periode=periode, status__in=[StatusLembar.DRAF, StatusLembar.DIKEMBALIKAN]
         ).count()
         if belum:
             syarat.append(_("%(n)s lembar penilaian belum dikirim penilainya.") % {"n": belum})
+        terbuka = jumlah_perlu_moderasi(periode)
+        if terbuka:
+            syarat.append(
+                _("%(n)s perbedaan nilai antarpenilai belum dimoderasi ketua tim.") % {"n": terbuka}
+            )
+        konflik = TinjauanKonflik.objects.filter(
+            lembar__periode=periode, status=StatusTinjauan.MENUNGGU
+        ).count()
+        if konflik:
+            syarat.append(
+                _("%(n)s pernyataan konflik kepentingan atas lembar terkirim menunggu keputusan ketua tim.")
+                % {"n": konflik}
+            )
     if ke == Tahap.PENGUMUMAN:
         # The reports app decides the winners; it is looked up by name to keep apps one-way.
         penetapan = apps.get_model("laporan", "Penetapan")
@@ -241,30 +265,69 @@ def syarat_tahap_berikutnya(periode):
         if mandiri and timezone.now() < mandiri.selesai:
             syarat.append(
                 _("Batas waktu penilaian mandiri (%(waktu)s) belum lewat; instansi masih dapat mengisi.")
-                % {"waktu": date_format(timezone.localtime(mandiri.selesai), "j F Y H.i")}
+                % {"waktu": waktu_wib(mandiri.selesai)}
             )
     return syarat
 
 
+def pesan_tahap_berubah(periode):
+    """For a confirmation sent from a page that showed another stage (a second click, a colleague)."""
+    return _("Periode sudah berada di tahap %(tahap)s; tahap tidak dapat dilompati. Muat ulang halaman.") % {
+        "tahap": periode.get_tahap_display()
+    }
+
+
+def mulai_terjadwal(periode):
+    """The scheduled start of the next stage while it is still ahead, else None: opening it now is early."""
+    ke = periode.tahap_berikutnya
+    jadwal = periode.jadwal.filter(tahap=ke).first() if ke else None
+    if jadwal is not None and timezone.now() < jadwal.mulai:
+        return jadwal.mulai
+    return None
+
+
 @transaction.atomic
-def maju_tahap(*, periode, dari, oleh):
+def maju_tahap(*, periode, dari, oleh, alasan_lebih_awal=""):
     """Move the period from stage ``dari`` to the next one, and log who did it.
 
     ``dari`` is the stage the admin saw when confirming: a second click, or a
     colleague who moved the period meanwhile, makes the stages differ and the
-    move is refused instead of skipping a stage.
+    move is refused instead of skipping a stage. A stage whose scheduled start
+    is still ahead opens only with a reason (``alasan_lebih_awal``), logged with
+    the start it had; the timeline then says it started now, and the stage
+    before it ended no later.
     """
     periode = _kunci(periode)
     if periode.tahap != dari:
-        raise ValidationError(
-            _("Periode sudah berada di tahap %(tahap)s; tahap tidak dapat dilompati. Muat ulang halaman.")
-            % {"tahap": periode.get_tahap_display()}
-        )
+        raise ValidationError(pesan_tahap_berubah(periode), code="tahap_berubah")
     syarat = syarat_tahap_berikutnya(periode)
     if syarat:
         raise ValidationError(syarat)
     ke = periode.tahap_berikutnya
-    RiwayatTahap.objects.create(periode=periode, dari=periode.tahap, ke=ke, oleh=oleh)
+    semula = mulai_terjadwal(periode)
+    alasan = alasan_lebih_awal.strip()
+    if semula is not None and not alasan:
+        raise ValidationError(
+            _(
+                "Tahap %(tahap)s dijadwalkan mulai %(waktu)s. Untuk membukanya lebih awal, "
+                "konfirmasikan dan tuliskan alasannya."
+            )
+            % {"tahap": ke.label, "waktu": waktu_wib(semula)},
+            code="lebih_awal",
+        )
+    sekarang = timezone.now()
+    RiwayatTahap.objects.create(
+        periode=periode,
+        dari=periode.tahap,
+        ke=ke,
+        oleh=oleh,
+        waktu=sekarang,
+        alasan=alasan if semula is not None else "",
+        jadwal_semula=semula,
+    )
+    if semula is not None:
+        periode.jadwal.filter(tahap=ke).update(mulai=sekarang)
+        periode.jadwal.filter(tahap=periode.tahap, selesai__gt=sekarang).update(selesai=sekarang)
     periode.tahap = ke
     periode.save(update_fields=["tahap"])
     return periode

@@ -19,6 +19,7 @@ from ..forms import (
     ModerasiForm,
     NilaiForm,
     PengaturanPenilaianForm,
+    PutuskanKonflikForm,
     TambahPenugasanForm,
     UnggahCsvForm,
 )
@@ -139,7 +140,7 @@ def konflik(request):
     form = KonflikForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            batal = services.nyatakan_konflik(penilai=request.user, **form.cleaned_data)
+            hasil = services.nyatakan_konflik(penilai=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -148,10 +149,19 @@ def konflik(request):
                 _("Konflik kepentingan dengan %(instansi)s dicatat.")
                 % {"instansi": form.cleaned_data["instansi"]},
             )
-            if batal:
+            if hasil.batal:
                 messages.warning(
                     request,
                     _("Penugasan Anda untuk instansi itu dibatalkan; panitia akan menugaskan penilai lain."),
+                )
+            for lembar in hasil.ditinjau:
+                messages.info(
+                    request,
+                    _(
+                        "Lembar %(periode)s yang sudah Anda kirim tetap dihitung sampai ketua tim memutuskan "
+                        "pernyataan konflik ini."
+                    )
+                    % {"periode": lembar.periode.nama},
                 )
             return redirect("penilai:konflik")
     return render(
@@ -343,8 +353,40 @@ def moderasi(request, tahun):
             "periode": periode,
             "baris_list": baris,
             "belum": sum(1 for b in baris if b.moderasi is None),
+            "tinjauan_list": queries.tinjauan_konflik(periode),
         },
     )
+
+
+@moderasi_perm
+@require_POST
+def konflik_putuskan(request, tahun):
+    periode = queries.get_periode(tahun)
+    form = PutuskanKonflikForm(request.POST, periode=periode)
+    if form.is_valid():
+        tinjauan = form.cleaned_data["tinjauan"]
+        terima = form.cleaned_data["keputusan"]
+        try:
+            services.putuskan_konflik(
+                tinjauan=tinjauan, terima=terima, catatan=form.cleaned_data["catatan"], oleh=request.user
+            )
+        except ValidationError as exc:
+            pesan_galat(request, exc)
+        else:
+            lembar = tinjauan.lembar
+            pesan = (
+                _(
+                    "Konflik diterima: lembar %(nama)s untuk %(instansi)s dibatalkan; instansi perlu penilai lain."
+                )
+                if terima
+                else _("Konflik ditolak: lembar %(nama)s untuk %(instansi)s tetap dihitung.")
+            )
+            messages.success(
+                request, pesan % {"nama": lembar.penilai.nama, "instansi": lembar.peserta.instansi.nama}
+            )
+    else:
+        pesan_form(request, form)
+    return redirect("penilaian:moderasi", tahun=tahun)
 
 
 @moderasi_perm

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -336,29 +337,40 @@ def peserta_subkelompok(request, tahun):
 @kelola_periode
 def tahap_maju(request, tahun):
     periode = queries.get_periode(tahun)
-    if request.method == "POST":
-        form = MajuTahapForm(request.POST)
-        if form.is_valid():
-            try:
-                periode = services.maju_tahap(
-                    periode=periode, dari=form.cleaned_data["dari"], oleh=request.user
-                )
-            except ValidationError as exc:
-                pesan_galat(request, exc)
-            else:
-                messages.success(
-                    request,
-                    _("%(periode)s kini berada di tahap %(tahap)s.")
-                    % {"periode": periode.nama, "tahap": periode.get_tahap_display()},
-                )
+    mulai = services.mulai_terjadwal(periode)
+    if request.method == "POST" and request.POST.get("dari") != periode.tahap:
+        messages.error(request, services.pesan_tahap_berubah(periode))
         return redirect("penilaian:periode", tahun=tahun)
+    form = MajuTahapForm(request.POST or None, initial={"dari": periode.tahap}, mulai_terjadwal=mulai)
+    if request.method == "POST" and form.is_valid():
+        try:
+            periode = services.maju_tahap(
+                periode=periode,
+                dari=form.cleaned_data["dari"],
+                oleh=request.user,
+                alasan_lebih_awal=form.alasan_lebih_awal,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("%(periode)s kini berada di tahap %(tahap)s.")
+                % {"periode": periode.nama, "tahap": periode.get_tahap_display()},
+            )
+            return redirect("penilaian:periode", tahun=tahun)
+    ke = periode.tahap_berikutnya
+    jadwal_ke = periode.jadwal.filter(tahap=ke).first() if ke else None
     return render(
         request,
         "penilaian/tahap_maju.html",
         {
             "periode": periode,
-            "ke": periode.tahap_berikutnya,
+            "ke": ke,
             "syarat": services.syarat_tahap_berikutnya(periode),
-            "form": MajuTahapForm(initial={"dari": periode.tahap}),
+            "form": form,
+            "mulai_terjadwal": mulai,
+            "jadwal_ke": jadwal_ke,
+            "sekarang": timezone.now(),
         },
     )
