@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from penilaian.models import JenisKategori, Kategori, MetodeAgregasi, Periode
 
-from .models import Snapshot
+from .models import KeputusanSeri, Snapshot
 
 
 class PengaturanPeringkatForm(forms.Form):
@@ -99,3 +99,76 @@ class PengaturanPiagamForm(forms.ModelForm):
             "penandatangan_jabatan",
             "tempat_penetapan",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every certificate prints the signer's name under the title.
+        self.fields["penandatangan_nama"].required = True
+        self.fields["penandatangan_nama"].error_messages["required"] = _("Isi nama penandatangan piagam.")
+
+
+class SetujuiForm(forms.Form):
+    alasan_lanjut = forms.CharField(
+        label=_("Alasan menyetujui walau ada lembar penilaian yang belum dikirim"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class SeriForm(forms.Form):
+    """The panel's decision on one shared rank at the award limit: all awarded, or an order with a reason."""
+
+    kategori = forms.IntegerField(widget=forms.HiddenInput)
+    kelompok = forms.CharField(widget=forms.HiddenInput)
+    peringkat = forms.IntegerField(widget=forms.HiddenInput)
+    keputusan = forms.ChoiceField(
+        label=_("Keputusan panel"),
+        choices=KeputusanSeri.Pilihan.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Pilih keputusan panel.")},
+    )
+    alasan = forms.CharField(
+        label=_("Alasan keputusan panel"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Tuliskan alasan keputusan panel.")},
+    )
+
+    def __init__(self, *args, seri, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seri = seri
+        self.initial.update(kategori=seri.kategori.pk, kelompok=seri.kode_kelompok, peringkat=seri.peringkat)
+        urutan = seri.keputusan.urutan if seri.keputusan else []
+        if seri.keputusan:
+            self.initial.update(keputusan=seri.keputusan.keputusan, alasan=seri.keputusan.alasan)
+        pilihan = [("", "—")] + [(str(n), str(n)) for n in range(seri.peringkat, seri.peringkat_akhir + 1)]
+        for h in seri.anggota:
+            nama = f"posisi_{h.peserta_id}"
+            self.fields[nama] = forms.TypedChoiceField(
+                label=_("Peringkat untuk %(instansi)s") % {"instansi": h.peserta.instansi.nama},
+                choices=pilihan,
+                coerce=int,
+                required=False,
+                empty_value=None,
+            )
+            if h.peserta_id in urutan:
+                self.initial[nama] = seri.peringkat + urutan.index(h.peserta_id)
+
+    def posisi_fields(self):
+        return [self[f"posisi_{h.peserta_id}"] for h in self.seri.anggota]
+
+    def clean(self):
+        data = super().clean()
+        self.urutan = []
+        if data.get("keputusan") == KeputusanSeri.Pilihan.URUTAN:
+            posisi = {h.peserta_id: data.get(f"posisi_{h.peserta_id}") for h in self.seri.anggota}
+            if None in posisi.values() or len(set(posisi.values())) != len(posisi):
+                raise forms.ValidationError(
+                    _(
+                        "Beri setiap instansi yang seri peringkat yang berbeda, dari %(awal)s sampai %(akhir)s."
+                    )
+                    % {"awal": self.seri.peringkat, "akhir": self.seri.peringkat_akhir}
+                )
+            self.urutan = sorted(posisi, key=posisi.get)
+        return data

@@ -184,6 +184,8 @@ class Penetapan(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     alasan_tarik = models.TextField(_("alasan penarikan"), blank=True)
+    # Approved while score sheets were still unsubmitted: why the admin went ahead.
+    alasan_lanjut = models.TextField(_("alasan menyetujui dengan lembar belum dikirim"), blank=True)
 
     class Meta:
         verbose_name = _("penetapan pemenang")
@@ -206,6 +208,45 @@ class Penetapan(models.Model):
             and self.diumumkan_pada is not None
             and self.diumumkan_pada <= sekarang
         )
+
+
+class KeputusanSeri(models.Model):
+    """The panel's decision on a shared rank that decides who gets an award.
+
+    The tie is that of the draft's snapshot: these agencies share this rank in
+    this category and peer group, across the last awarded rank. The panel awards
+    them all, or orders them with a written reason. Never changed: a new
+    decision is a new row, and the newest for the same tie counts.
+    """
+
+    class Pilihan(models.TextChoices):
+        SEMUA = "semua", _("Semua menerima penghargaan pada peringkat itu")
+        URUTAN = "urutan", _("Diurutkan panel")
+
+    penetapan = models.ForeignKey(Penetapan, on_delete=models.CASCADE, related_name="keputusan_seri")
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="+")
+    kategori = models.ForeignKey(Kategori, on_delete=models.PROTECT, related_name="+")
+    kode_kelompok = models.CharField(_("kode kelompok"), max_length=60)
+    peringkat = models.PositiveSmallIntegerField(_("peringkat bersama"))
+    peserta = models.JSONField(_("peserta yang seri"))  # sorted Peserta ids
+    keputusan = models.CharField(_("keputusan"), max_length=10, choices=Pilihan.choices)
+    urutan = models.JSONField(_("urutan panel"), default=list)  # Peserta ids, first is the better rank
+    alasan = models.TextField(_("alasan"))
+    oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    waktu = models.DateTimeField(_("waktu"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("keputusan seri")
+        verbose_name_plural = _("keputusan seri")
+        ordering = ["waktu", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(keputusan__in=["semua", "urutan"]), name="keputusan_seri_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kategori} · {self.kode_kelompok} · {self.peringkat} · {self.get_keputusan_display()}"
 
 
 class PenghargaanKhusus(models.Model):

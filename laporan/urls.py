@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:tahun>/penetapan/piagam/", views_penetapan.pengaturan_piagam, name="pengaturan_piagam"),
     path("<int:tahun>/penetapan/khusus/", views_penetapan.khusus_tambah, name="khusus_tambah"),
     path("<int:tahun>/penetapan/khusus/<int:pk>/hapus/", views_penetapan.khusus_hapus, name="khusus_hapus"),
+    path("<int:tahun>/penetapan/seri/", views_penetapan.seri_putuskan, name="seri_putuskan"),
     path("<int:tahun>/penetapan/setujui/", views_penetapan.setujui, name="setujui"),
     path("<int:tahun>/penetapan/umumkan/", views_penetapan.umumkan, name="umumkan"),
     path("<int:tahun>/penetapan/tarik/", views_penetapan.tarik, name="tarik"),

@@ -137,6 +137,7 @@ def ekspor(request, tahun, pk):
         ["Digest masukan (SHA-256)", snapshot.digest],
         ["Agregasi", param["metode_agregasi"]],
         ["Normalisasi", "ya" if param["normalisasi"] else "tidak"],
+        ["Status", "sementara" if param.get("keadaan", {}).get("sementara") else "final"],
         ["Pemecah seri kategori utama", param["pemecah_seri"]["utama"]],
         ["Pemecah seri kategori elemen", param["pemecah_seri"]["elemen"]],
         *[[f"Predikat {nama}", f"≥ {batas}"] for nama, batas in param["predikat"]],
@@ -145,6 +146,7 @@ def ekspor(request, tahun, pk):
     info.column_dimensions["A"].width = 32
     info.column_dimensions["B"].width = 70
     elemen = [e[0] for e in param["elemen"]]
+    sementara = param.get("keadaan", {}).get("sementara", False)
     kepala = [
         "Kelompok",
         "Peringkat",
@@ -180,7 +182,7 @@ def ekspor(request, tahun, pk):
                     h.jumlah_lembar,
                     h.jumlah_moderasi,
                     "ya" if b.seri else "",
-                    h.predikat,
+                    f"{h.predikat} (sementara)" if sementara and h.predikat else h.predikat,
                 ]
             )
         ws.freeze_panes = "A2"

@@ -18,8 +18,25 @@ from penilaian.models import JenisKategori, LembarPenilaian, Moderasi, NilaiPeni
 from penilaian.queries import get_periode
 
 from . import queries, services
-from .forms import AlasanForm, KhususForm, PenetapanForm, PengaturanPiagamForm, UmumkanForm
-from .models import HasilPeserta, Penetapan, PenghargaanKhusus, Sertifikat, StatusPenetapan, StatusSertifikat
+from .forms import (
+    AlasanForm,
+    KhususForm,
+    PenetapanForm,
+    PengaturanPiagamForm,
+    SeriForm,
+    SetujuiForm,
+    UmumkanForm,
+)
+from .kesiapan import kesiapan
+from .models import (
+    HasilPeserta,
+    KeputusanSeri,
+    Penetapan,
+    PenghargaanKhusus,
+    Sertifikat,
+    StatusPenetapan,
+    StatusSertifikat,
+)
 from .pengumuman import html_pemenang
 from .services.sertifikat import isi as isi_sertifikat
 from .services.sertifikat import storage as storage_sertifikat
@@ -62,15 +79,42 @@ def penetapan(request, tahun, forms=None):
         ).select_related("ditarik_oleh"),
         "sekarang": timezone.now(),
     }
-    if aktif is not None:
+    if aktif is not None and aktif.status == StatusPenetapan.DRAF:
+        draf = queries.draf_pemenang(aktif)
+        seri_form = forms.get("seri")
+        konteks.update(
+            pemenang_list=draf.pemenang,
+            seri_list=[
+                (
+                    seri,
+                    seri_form
+                    if seri_form is not None and seri_form.seri.peserta_ids == seri.peserta_ids
+                    else SeriForm(seri=seri, auto_id=f"seri{n}-%s"),
+                    KeputusanSeri.objects.filter(
+                        penetapan=aktif,
+                        snapshot=aktif.snapshot_id,
+                        kategori=seri.kategori,
+                        kode_kelompok=seri.kode_kelompok,
+                        peringkat=seri.peringkat,
+                    ).select_related("oleh"),
+                )
+                for n, seri in enumerate(draf.seri)
+            ],
+            kesiapan=kesiapan(aktif, draf),
+            setujui_form=forms.get("setujui") or SetujuiForm(),
+        )
+    elif aktif is not None:
         konteks.update(
             pemenang_list=queries.pemenang(aktif),
-            khusus_form=forms.get("khusus") or KhususForm(periode=periode),
-            khusus_list=aktif.khusus.select_related("peserta__instansi", "kategori", "oleh"),
+            kemajuan=_kemajuan_sertifikat(aktif),
             umumkan_form=forms.get("umumkan") or UmumkanForm(),
             tarik_form=forms.get("tarik") or AlasanForm(),
-            kemajuan=_kemajuan_sertifikat(aktif) if aktif.status == StatusPenetapan.DISETUJUI else None,
             terbit=aktif.terbit(timezone.now()),
+        )
+    if aktif is not None:
+        konteks.update(
+            khusus_form=forms.get("khusus") or KhususForm(periode=periode),
+            khusus_list=aktif.khusus.select_related("peserta__instansi", "kategori", "oleh"),
         )
     return render(request, "laporan/penetapan.html", konteks)
 
@@ -162,15 +206,68 @@ def khusus_hapus(request, tahun, pk):
 
 @tetapkan
 @require_POST
+def seri_putuskan(request, tahun):
+    periode = get_periode(tahun)
+    aktif = get_object_or_404(Penetapan, periode=periode, status=StatusPenetapan.DRAF)
+    kunci = (request.POST.get("kategori"), request.POST.get("kelompok"), request.POST.get("peringkat"))
+    seri = next(
+        (
+            s
+            for s in queries.draf_pemenang(aktif).seri
+            if (str(s.kategori.pk), s.kode_kelompok, str(s.peringkat)) == kunci
+        ),
+        None,
+    )
+    if seri is None:
+        messages.error(request, _("Peringkat bersama itu tidak lagi ada pada draf ini; muat ulang halaman."))
+        return _kembali(tahun)
+    form = SeriForm(request.POST, seri=seri, auto_id="seri-%s")
+    if form.is_valid():
+        try:
+            services.putuskan_seri(
+                penetapan=aktif,
+                kategori=seri.kategori,
+                kode_kelompok=seri.kode_kelompok,
+                peringkat=seri.peringkat,
+                keputusan=form.cleaned_data["keputusan"],
+                urutan=form.urutan,
+                alasan=form.cleaned_data["alasan"],
+                oleh=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("Keputusan panel atas peringkat %(peringkat)s bersama %(kategori)s, %(kelompok)s dicatat.")
+                % {
+                    "peringkat": seri.peringkat,
+                    "kategori": seri.kategori.nama,
+                    "kelompok": seri.label_kelompok,
+                },
+            )
+            return _kembali(tahun)
+    return penetapan(request, tahun=tahun, forms={"seri": form})
+
+
+@tetapkan
+@require_POST
 def setujui(request, tahun):
     periode = get_periode(tahun)
     aktif = _penetapan_aktif(periode)
     if aktif is None or aktif.status != StatusPenetapan.DRAF:
         messages.info(request, _("Tidak ada draf yang menunggu persetujuan."))
         return _kembali(tahun)
+    form = SetujuiForm(request.POST)
+    form.is_valid()
     try:
-        aktif = services.setujui(penetapan=aktif, oleh=request.user)
+        aktif = services.setujui(
+            penetapan=aktif, oleh=request.user, alasan_lanjut=form.cleaned_data.get("alasan_lanjut", "")
+        )
     except ValidationError as exc:
+        if getattr(exc, "code", None) == "alasan_lanjut":
+            form.add_error("alasan_lanjut", exc)
+            return penetapan(request, tahun=tahun, forms={"setujui": form})
         pesan_galat(request, exc)
     else:
         messages.success(
@@ -278,7 +375,7 @@ def zip_sertifikat(request, tahun):
     isi = [
         (f"{_nomor_berkas(s.nomor)} {slugify(s.penghargaan.peserta.instansi.nama)}.pdf", s.lokasi)
         for s in Sertifikat.objects.filter(
-            penghargaan__penetapan=aktif, status=StatusSertifikat.SELESAI
+            penghargaan__penetapan=aktif, status=StatusSertifikat.SELESAI, dicabut_pada__isnull=True
         ).select_related("penghargaan__peserta__instansi")
     ]
     return berkas.respons_zip(
@@ -297,11 +394,21 @@ def unduh_sertifikat(request, kode):
 # Public pages
 
 
+def _belum_ada_hasil(request, tahun):
+    """No published result: "under review" if one was published and withdrawn, else "not yet announced"."""
+    ditarik = queries.penetapan_ditinjau(tahun)
+    if ditarik is not None:
+        response = render(request, "laporan/sedang_ditinjau.html", {"tahun": tahun, "penetapan": ditarik})
+        response["Cache-Control"] = "public, max-age=60"
+        return response
+    return render(request, "laporan/belum_diumumkan.html", {"tahun": tahun}, status=404)
+
+
 @login_not_required
 def pemenang(request, tahun):
     html = html_pemenang(tahun)
     if html is None:
-        return render(request, "laporan/belum_diumumkan.html", {"tahun": tahun}, status=404)
+        return _belum_ada_hasil(request, tahun)
     response = HttpResponse(html)
     response["Cache-Control"] = "public, max-age=60"
     return response
@@ -309,12 +416,25 @@ def pemenang(request, tahun):
 
 @login_not_required
 def pemenang_daftar(request):
+    sekarang = timezone.now()
     terbit = (
-        Penetapan.objects.filter(status=StatusPenetapan.DISETUJUI, diumumkan_pada__lte=timezone.now())
+        Penetapan.objects.filter(status=StatusPenetapan.DISETUJUI, diumumkan_pada__lte=sekarang)
         .select_related("periode")
         .order_by("-periode__tahun")
     )
-    return render(request, "laporan/pemenang_daftar.html", {"penetapan_list": terbit})
+    tahun_terbit = {p.periode.tahun for p in terbit}
+    ditinjau = sorted(
+        {
+            p.periode.tahun: p
+            for p in Penetapan.objects.filter(status=StatusPenetapan.DITARIK, diumumkan_pada__lte=sekarang)
+            .exclude(periode__tahun__in=tahun_terbit)
+            .select_related("periode")
+        }.values(),
+        key=lambda p: -p.periode.tahun,
+    )
+    return render(
+        request, "laporan/pemenang_daftar.html", {"penetapan_list": terbit, "ditinjau_list": ditinjau}
+    )
 
 
 @login_not_required
@@ -360,7 +480,7 @@ def hasil_instansi(request, tahun):
         instansi=request.user.instansi_id,
     )
     if penetapan_ is None:
-        return render(request, "laporan/belum_diumumkan.html", {"tahun": tahun}, status=404)
+        return _belum_ada_hasil(request, tahun)
     hasil = HasilPeserta.objects.filter(snapshot=penetapan_.snapshot, peserta=peserta).first()
     kategori = {str(k.pk): k for k in queries.kategori_diperingkat(peserta.periode)}
     peringkat = [(kategori[k], p) for k, p in (hasil.peringkat.items() if hasil else []) if k in kategori]

@@ -9,9 +9,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from penilaian.models import JenisKategori, Kategori, Periode, Tahap
+from penilaian.models import JenisKategori, Kategori, Periode, RiwayatTahap, Tahap
 
+from ..kesiapan import kesiapan
 from ..models import (
+    KeputusanSeri,
     Penetapan,
     Penghargaan,
     PenghargaanKhusus,
@@ -19,7 +21,7 @@ from ..models import (
     StatusPenetapan,
     StatusSertifikat,
 )
-from ..queries import kunci_cache_pemenang, pemenang
+from ..queries import draf_pemenang, kunci_cache_pemenang
 
 # Unambiguous letters and digits for verification codes (no 0/O, 1/I/L).
 _HURUF_KODE = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -108,10 +110,64 @@ def _kode_baru(terpakai):
 
 
 @transaction.atomic
-def setujui(*, penetapan, oleh):
+def putuskan_seri(*, penetapan, kategori, kode_kelompok, peringkat, keputusan, urutan, alasan, oleh):
+    """Record the panel's decision on a shared rank that decides an award, with its reason.
+
+    ``keputusan`` "semua" awards every agency of the tie at that rank; "urutan"
+    orders them (``urutan``: their Peserta ids, best first) and only those it
+    places within the awarded ranks are awarded. A new decision on the same tie
+    replaces the earlier one, which stays in the history.
+    """
+    penetapan = _kunci(penetapan)
+    _pastikan_draf(penetapan)
+    seri = next(
+        (
+            s
+            for s in draf_pemenang(penetapan).seri
+            if (s.kategori.pk, s.kode_kelompok, s.peringkat) == (kategori.pk, kode_kelompok, peringkat)
+        ),
+        None,
+    )
+    if seri is None:
+        raise ValidationError(
+            _("Peringkat bersama itu tidak lagi ada pada draf ini; muat ulang halaman."), code="tidak_ada"
+        )
+    if keputusan not in KeputusanSeri.Pilihan.values:
+        raise ValidationError(_("Pilih keputusan panel."), code="keputusan")
+    alasan = alasan.strip()
+    if not alasan:
+        raise ValidationError(_("Tuliskan alasan keputusan panel."), code="alasan")
+    urutan = list(urutan) if keputusan == KeputusanSeri.Pilihan.URUTAN else []
+    if urutan and sorted(urutan) != seri.peserta_ids:
+        raise ValidationError(
+            _("Urutan harus memuat setiap instansi yang seri tepat satu kali."), code="urutan"
+        )
+    if keputusan == KeputusanSeri.Pilihan.URUTAN and not urutan:
+        raise ValidationError(_("Tentukan urutan instansi yang seri."), code="urutan")
+    return KeputusanSeri.objects.create(
+        penetapan=penetapan,
+        snapshot=penetapan.snapshot,
+        kategori=kategori,
+        kode_kelompok=kode_kelompok,
+        peringkat=peringkat,
+        peserta=seri.peserta_ids,
+        keputusan=keputusan,
+        urutan=urutan,
+        alasan=alasan,
+        oleh=oleh,
+    )
+
+
+@transaction.atomic
+def setujui(*, penetapan, oleh, alasan_lanjut=""):
     """Approve the draft: the winners become final awards, each with a numbered certificate to render.
 
-    Rendering starts on the workers once this is committed.
+    Refused while anything the verdict depends on is open (``kesiapan``: open
+    disagreements or conflict decisions, a snapshot older than the scores, a
+    shared rank at the award limit the panel has not decided, no signer). With
+    score sheets still unsubmitted, only with the admin's reason
+    (``alasan_lanjut``), which is kept. Rendering starts on the workers once
+    this is committed.
     """
     from .sertifikat import render_semua
 
@@ -119,7 +175,18 @@ def setujui(*, penetapan, oleh):
     _pastikan_draf(penetapan)
     if penetapan.periode.tahap != Tahap.PENETAPAN:
         raise ValidationError(_("Pemenang hanya dapat disetujui pada tahap Penetapan."), code="tahap")
-    daftar = pemenang(penetapan)
+    draf = draf_pemenang(penetapan)
+    siap = kesiapan(penetapan, draf)
+    if siap.penghalang:
+        raise ValidationError(siap.penghalang, code="belum_siap")
+    alasan_lanjut = alasan_lanjut.strip()
+    if siap.lembar_belum and not alasan_lanjut:
+        raise ValidationError(
+            _("%(n)s lembar penilaian belum dikirim. Tuliskan alasan untuk tetap menyetujui pemenang.")
+            % {"n": siap.lembar_belum},
+            code="alasan_lanjut",
+        )
+    daftar = draf.pemenang
     if not daftar:
         raise ValidationError(_("Snapshot ini tidak menghasilkan pemenang."), code="kosong")
     penghargaan = Penghargaan.objects.bulk_create(
@@ -151,7 +218,8 @@ def setujui(*, penetapan, oleh):
     penetapan.status = StatusPenetapan.DISETUJUI
     penetapan.disetujui_pada = timezone.now()
     penetapan.disetujui_oleh = oleh
-    penetapan.save(update_fields=["status", "disetujui_pada", "disetujui_oleh"])
+    penetapan.alasan_lanjut = alasan_lanjut if siap.lembar_belum else ""
+    penetapan.save(update_fields=["status", "disetujui_pada", "disetujui_oleh", "alasan_lanjut"])
     render_semua(penetapan=penetapan)
     return penetapan
 
@@ -182,18 +250,36 @@ def umumkan(*, penetapan, waktu=None):
 
 @transaction.atomic
 def tarik(*, penetapan, alasan, oleh):
-    """Withdraw an approval, with a logged reason: the results and certificates are no longer valid or public."""
+    """Withdraw an approval, with a logged reason: the results and certificates are no longer valid or public.
+
+    The period returns to the Penetapan stage (logged in its stage history with
+    the same reason), so that the admin can draft and approve the winners again;
+    until then the public page says the result is under review.
+    """
     penetapan = _kunci(penetapan)
     if penetapan.status != StatusPenetapan.DISETUJUI:
         raise ValidationError(_("Hanya penetapan yang sudah disetujui yang dapat ditarik."), code="status")
     alasan = alasan.strip()
     if not alasan:
         raise ValidationError(_("Tuliskan alasan penarikan persetujuan."), code="alasan")
+    sekarang = timezone.now()
     penetapan.status = StatusPenetapan.DITARIK
-    penetapan.ditarik_pada = timezone.now()
+    penetapan.ditarik_pada = sekarang
     penetapan.ditarik_oleh = oleh
     penetapan.alasan_tarik = alasan
     penetapan.save(update_fields=["status", "ditarik_pada", "ditarik_oleh", "alasan_tarik"])
+    periode = Periode.objects.select_for_update().get(pk=penetapan.periode_id)
+    if periode.tahap == Tahap.PENGUMUMAN:
+        RiwayatTahap.objects.create(
+            periode=periode,
+            dari=Tahap.PENGUMUMAN,
+            ke=Tahap.PENETAPAN,
+            oleh=oleh,
+            waktu=sekarang,
+            alasan=_("Persetujuan pemenang ditarik: %(alasan)s") % {"alasan": alasan},
+        )
+        periode.tahap = Tahap.PENETAPAN
+        periode.save(update_fields=["tahap"])
     tahun = penetapan.periode.tahun
     transaction.on_commit(lambda: cache.delete(kunci_cache_pemenang(tahun)))
     return penetapan

@@ -24,6 +24,7 @@ from penilaian.models import (
 
 from .. import peringkat, reliabilitas
 from ..kelompok import kode_kelompok, nama_kelompok_periode
+from ..kesiapan import keadaan_penilaian
 from ..models import (
     PREDIKAT_BAWAAN,
     HasilPeserta,
@@ -128,6 +129,7 @@ def _parameter(periode, masukan):
         },
         "jumlah_nilai": len(masukan.nilai),
         "jumlah_moderasi": len(masukan.moderasi),
+        "keadaan": keadaan_penilaian(periode),
     }
 
 

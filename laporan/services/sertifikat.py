@@ -12,6 +12,7 @@ from functools import cache
 
 import segno
 from django.conf import settings
+from django.core.cache import cache as django_cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
@@ -83,7 +84,7 @@ def isi(sertifikat):
         "tempat": periode.tempat_penetapan,
         "tanggal": date_format(tanggal, "j F Y"),
         "jabatan": periode.penandatangan_jabatan,
-        "penandatangan": periode.penandatangan_nama or periode.penandatangan_jabatan,
+        "penandatangan": periode.penandatangan_nama,
         "url_verifikasi": url_verifikasi(sertifikat.kode),
     }
 
@@ -179,7 +180,10 @@ def render_semua(*, penetapan):
 
 @transaction.atomic
 def cabut(*, sertifikat, alasan, oleh):
-    """Revoke a certificate with a reason: its verification page then says it is no longer valid."""
+    """Revoke a certificate with a reason: its verification page then says it is no longer valid,
+    the public winners page marks the award as revoked, and the ZIP of certificates leaves it out."""
+    from ..queries import kunci_cache_pemenang
+
     sertifikat = Sertifikat.objects.select_for_update().get(pk=sertifikat.pk)
     if sertifikat.dicabut_pada:
         raise ValidationError(
@@ -192,4 +196,8 @@ def cabut(*, sertifikat, alasan, oleh):
     sertifikat.dicabut_oleh = oleh
     sertifikat.alasan_cabut = alasan
     sertifikat.save(update_fields=["dicabut_pada", "dicabut_oleh", "alasan_cabut"])
+    tahun = Sertifikat.objects.values_list("penghargaan__penetapan__periode__tahun", flat=True).get(
+        pk=sertifikat.pk
+    )
+    transaction.on_commit(lambda: django_cache.delete(kunci_cache_pemenang(tahun)))
     return sertifikat

@@ -113,8 +113,13 @@ def test_winners_are_approved_published_downloaded_and_verified(
     expect(page.get_by_test_id("status-penetapan")).to_have_text("Draf")
     tabel = page.get_by_test_id("daftar-pemenang")
     expect(tabel.locator("thead th")).to_have_text(["Kategori", "Kelompok", "Peringkat", "Instansi", "Nilai"])
-    for n in range(5):
+    for n in (0, 1, 3, 4):
         expect(_kolom(tabel, n + 1)).to_have_text([baris[n] for baris in DRAF])
+    # Shared ranks are marked; none crosses rank 3, so the panel has nothing to decide.
+    expect(_kolom(tabel, 3)).to_have_text([baris[2] + (" seri" if baris[3] != C else "") for baris in DRAF])
+    expect(page.get_by_test_id("seri-penentu")).to_have_count(0)
+    expect(page.get_by_test_id("penghalang")).to_have_count(0)
+    expect(page.get_by_test_id("perbedaan-terbuka")).to_have_text("0")
 
     # The panel's special mention goes to C, with its reason.
     khusus = page.get_by_test_id("form-khusus")
@@ -259,3 +264,85 @@ def test_winners_are_approved_published_downloaded_and_verified(
         for fakta in [piagam.nomor, A, f"Peringkat 1 Kategori {UTAMA}", KAB, "BKN Award 2040", piagam.kode]:
             expect(sah).to_contain_text(fakta)
         assert _status(publik, "/verifikasi/TIDAKADA23/") == 404
+
+
+def test_a_withdrawn_result_is_decided_again_with_the_panels_tie_decisions_and_republished(
+    page, masuk, browser, live_server, admin_bkn, penetapan_siap, jalankan_worker
+):
+    periode, snapshot_id, _operator = penetapan_siap
+    jalankan_worker()
+    # Published and in the announcement stage, as after Rakornas.
+    penetapan = services.buat_penetapan(
+        periode=periode, snapshot=periode.snapshot.get(pk=snapshot_id), jumlah_peringkat=3, oleh=admin_bkn
+    )
+    services.umumkan(penetapan=services.setujui(penetapan=penetapan, oleh=admin_bkn))
+    penilaian_services.maju_tahap(periode=periode, dari=Tahap.PENETAPAN, oleh=admin_bkn)
+    page.on("dialog", lambda d: d.accept())
+    masuk(admin_bkn)
+
+    # The admin withdraws the approval, with a reason: the period returns to Penetapan.
+    page.goto("/peringkat/2040/penetapan/")
+    tarik = page.get_by_test_id("form-tarik")
+    tarik.get_by_label("Alasan").fill("Data SIASN Kabupaten C terbukti tidak valid.")
+    tarik.get_by_role("button", name="Tarik").click()
+    expect(page.get_by_text("Persetujuan pemenang BKN Award 2040 ditarik.")).to_be_visible()
+    page.goto("/periode/2040/")
+    riwayat = page.get_by_role("region", name="Riwayat tahapan")
+    expect(riwayat.get_by_role("listitem").last).to_contain_text("Pengumuman → Penetapan")
+    expect(riwayat.get_by_role("listitem").last).to_contain_text(
+        "Persetujuan pemenang ditarik: Data SIASN Kabupaten C terbukti tidak valid."
+    )
+    with konteks_baru(browser, live_server) as publik:
+        publik.goto("/pemenang/2040/")
+        expect(publik.get_by_role("heading", level=1)).to_have_text(
+            "Hasil BKN Award 2040 sedang ditinjau ulang"
+        )
+        expect(publik.get_by_text(A)).to_have_count(0)
+
+    # A new draft that awards rank 1 only: A and B share rank 1 twice, and the panel must decide.
+    page.goto("/peringkat/2040/penetapan/")
+    form = page.get_by_test_id("form-penetapan")
+    form.get_by_label("Peringkat yang diberi penghargaan").fill("1")
+    form.get_by_role("button", name="Susun draf pemenang").click()
+    expect(page.get_by_test_id("status-penetapan")).to_have_text("Draf")
+    expect(page.get_by_test_id("penghalang")).to_contain_text("panel belum memutuskan")
+    expect(page.get_by_role("button", name="Setujui pemenang")).to_be_disabled()
+
+    utama = page.get_by_test_id("seri-UTAMA-1")
+    expect(utama.get_by_role("listitem")).to_have_text([A, B])
+    utama.get_by_label("Diurutkan panel").check()
+    utama.get_by_label(f"Peringkat untuk {B}").select_option("1")
+    utama.get_by_label(f"Peringkat untuk {A}").select_option("2")
+    utama.get_by_label("Alasan keputusan panel").fill(
+        "B lebih lengkap pada bukti E1 (rapat panel 20 November)."
+    )
+    utama.get_by_role("button", name="Catat keputusan panel").click()
+    expect(
+        page.get_by_text(f"Keputusan panel atas peringkat 1 bersama {UTAMA}, {KAB} dicatat.")
+    ).to_be_visible()
+    expect(page.get_by_test_id("seri-UTAMA-1").get_by_test_id("keputusan-seri")).to_contain_text(
+        "Diurutkan panel — B lebih lengkap pada bukti E1"
+    )
+
+    elemen = page.get_by_test_id("seri-KE-1-1")
+    elemen.get_by_label("Semua menerima penghargaan pada peringkat itu").check()
+    elemen.get_by_label("Alasan keputusan panel").fill("Nilai identik; keduanya layak.")
+    elemen.get_by_role("button", name="Catat keputusan panel").click()
+    expect(page.get_by_test_id("penghalang")).to_have_count(0)
+    tabel = page.get_by_test_id("daftar-pemenang")
+    expect(_kolom(tabel, 4)).to_have_text([B, A, B, C])
+
+    page.get_by_role("button", name="Setujui pemenang").click()
+    expect(page.get_by_text("Pemenang BKN Award 2040 disetujui: 4 penghargaan.", exact=False)).to_be_visible()
+    page.get_by_test_id("form-umumkan").get_by_role("button", name="Umumkan").click()
+    expect(page.get_by_text("Pemenang BKN Award 2040 kini terbuka untuk publik.")).to_be_visible()
+
+    with konteks_baru(browser, live_server) as publik:
+        publik.goto("/pemenang/2040/")
+        expect(publik.get_by_role("heading", level=1)).to_have_text("Pemenang BKN Award 2040")
+        expect(
+            publik.get_by_role("region", name=f"Kategori Utama: {UTAMA}").locator("[data-baris-pemenang]")
+        ).to_have_text([f"1 {B}"])
+        expect(
+            publik.get_by_role("region", name="Kategori Elemen: Elemen Satu").locator("[data-baris-pemenang]")
+        ).to_have_text([f"1 {A}", f"1 {B}"])

@@ -14,68 +14,16 @@ from pypdf import PdfReader
 
 from laporan import services
 from laporan.models import Penetapan, Penghargaan, RunPeringkat, Sertifikat, StatusPenetapan
+from laporan.queries import draf_pemenang
 from laporan.services import sertifikat as layanan_sertifikat
 from penilaian import services as penilaian_services
-from penilaian.models import Kategori, Tahap
+from penilaian.models import Kategori
 
 from ..factories import OperatorFactory
 
 pytestmark = pytest.mark.django_db
 
 TAHUN = 2040
-
-
-@pytest.fixture
-def tahap_penetapan(contoh, admin_bkn):
-    periode, peserta = contoh
-    run = RunPeringkat.objects.create(periode=periode, dibuat_oleh=admin_bkn)
-    snapshot = periode.snapshot.get(pk=services.jalankan_run(run_id=run.pk))
-    periode = penilaian_services.maju_tahap(periode=periode, dari=Tahap.MODERASI, oleh=admin_bkn)
-    periode.penandatangan_nama = "Dr. Contoh Penandatangan"
-    periode.save()
-    return periode, peserta, snapshot
-
-
-@pytest.fixture
-def draf(tahap_penetapan, admin_bkn):
-    periode, peserta, snapshot = tahap_penetapan
-    penetapan = services.buat_penetapan(
-        periode=periode, snapshot=snapshot, jumlah_peringkat=3, oleh=admin_bkn
-    )
-    khusus = Kategori.objects.get(periode=periode, kode="KHUSUS")
-    services.beri_penghargaan_khusus(
-        penetapan=penetapan,
-        peserta=peserta["C"],
-        kategori=khusus,
-        alasan="Layanan kepegawaian terbaik",
-        oleh=admin_bkn,
-    )
-    return penetapan, peserta
-
-
-def _render_semua(penetapan):
-    for s in Sertifikat.objects.filter(penghargaan__penetapan=penetapan):
-        layanan_sertifikat.render(sertifikat_id=s.pk)
-
-
-@pytest.fixture
-def disetujui(draf, admin_bkn):
-    penetapan, peserta = draf
-    penetapan = services.setujui(penetapan=penetapan, oleh=admin_bkn)
-    _render_semua(penetapan)
-    return penetapan, peserta
-
-
-@pytest.fixture
-def diumumkan(disetujui):
-    penetapan, peserta = disetujui
-    return services.umumkan(penetapan=penetapan), peserta
-
-
-@pytest.fixture
-def operator_kab_a(contoh):
-    _periode, peserta = contoh
-    return OperatorFactory(username="operator.kab-a", nama="Operator Kab A", instansi=peserta["A"].instansi)
 
 
 def sertifikat_utama(peserta):
@@ -156,7 +104,9 @@ def test_withdrawing_needs_a_reason_and_is_logged(client_of, admin_bkn, diumumka
         admin_bkn,
         "Data SIASN instansi C terbukti tidak valid.",
     )
-    assert client.get(reverse("pemenang", args=[TAHUN])).status_code == 404
+    publik = client.get(reverse("pemenang", args=[TAHUN])).content.decode()
+    assert "Hasil BKN Award 2040 sedang ditinjau ulang" in publik
+    assert "Pemerintah Kabupaten A" not in publik
 
 
 def test_a_special_mention_needs_a_reason(tahap_penetapan, admin_bkn):
@@ -236,10 +186,22 @@ def test_the_public_page_is_served_from_the_cache_that_publishing_refreshes(
     # Withdrawn, decided again without the special mention, published: the page follows.
     with django_capture_on_commit_callbacks(execute=True):
         services.tarik(penetapan=penetapan, alasan="Koreksi", oleh=admin_bkn)
-    assert client.get(reverse("pemenang", args=[TAHUN])).status_code == 404
+    assert "sedang ditinjau ulang" in client.get(reverse("pemenang", args=[TAHUN])).content.decode()
     baru = services.buat_penetapan(
         periode=penetapan.periode, snapshot=penetapan.snapshot, jumlah_peringkat=1, oleh=admin_bkn
     )
+    # A and B share rank 1 in two categories, and only rank 1 is awarded: the panel decides to award both.
+    for seri in draf_pemenang(baru).seri:
+        services.putuskan_seri(
+            penetapan=baru,
+            kategori=seri.kategori,
+            kode_kelompok=seri.kode_kelompok,
+            peringkat=seri.peringkat,
+            keputusan="semua",
+            urutan=[],
+            alasan="Nilai sama persis; keduanya layak.",
+            oleh=admin_bkn,
+        )
     baru = services.setujui(penetapan=baru, oleh=admin_bkn)
     with django_capture_on_commit_callbacks(execute=True):
         services.umumkan(penetapan=baru)
