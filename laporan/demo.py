@@ -29,6 +29,7 @@ from penilaian.queries import perlu_moderasi
 
 from . import services
 from .models import RunPeringkat
+from .queries import draf_pemenang
 
 PENGHARGAAN_KHUSUS = [
     (
@@ -119,6 +120,18 @@ def periode_selesai(*, admin):
                 alasan=alasan,
                 oleh=admin,
             )
+    # Shared ranks across the award limit: the panel met and awarded every agency that shares them.
+    for seri in draf_pemenang(penetapan).seri:
+        services.putuskan_seri(
+            penetapan=penetapan,
+            kategori=seri.kategori,
+            kode_kelompok=seri.kode_kelompok,
+            peringkat=seri.peringkat,
+            keputusan="semua",
+            urutan=[],
+            alasan="Rapat panel: nilai sama setelah semua pemecah seri; setiap instansi menerima penghargaan.",
+            oleh=admin,
+        )
     penetapan = services.setujui(penetapan=penetapan, oleh=admin)
     services.umumkan(penetapan=penetapan)
     periode = penilaian_services.maju_tahap(periode=periode, dari=Tahap.PENETAPAN, oleh=admin)
