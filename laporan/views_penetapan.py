@@ -27,6 +27,7 @@ from .forms import (
     SetujuiForm,
     UmumkanForm,
 )
+from .kelompok import label_kelompok, nama_kelompok_periode
 from .kesiapan import kesiapan
 from .models import (
     HasilPeserta,
@@ -105,6 +106,9 @@ def penetapan(request, tahun, forms=None):
         )
     elif aktif is not None:
         konteks.update(
+            keputusan_seri_list=_dengan_label_kelompok(
+                periode, aktif.keputusan_seri.select_related("kategori", "oleh")
+            ),
             pemenang_list=queries.pemenang(aktif),
             kemajuan=_kemajuan_sertifikat(aktif),
             umumkan_form=forms.get("umumkan") or UmumkanForm(),
@@ -117,6 +121,15 @@ def penetapan(request, tahun, forms=None):
             khusus_list=aktif.khusus.select_related("peserta__instansi", "kategori", "oleh"),
         )
     return render(request, "laporan/penetapan.html", konteks)
+
+
+def _dengan_label_kelompok(periode, keputusan_list):
+    """The panel's tie decisions, each with its peer group's name for display."""
+    nama = nama_kelompok_periode(periode)
+    keputusan_list = list(keputusan_list)
+    for k in keputusan_list:
+        k.label_kelompok = label_kelompok(k.kode_kelompok, nama.get(k.kode_kelompok, k.kode_kelompok))
+    return keputusan_list
 
 
 def _nomor_berkas(nomor):
