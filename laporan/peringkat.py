@@ -1,22 +1,30 @@
 """The ranking arithmetic, exactly as documented in docs/peringkat.md. Pure: data in, results out.
 
-Decimal throughout (50 significant digits), operands sorted before they are
-summed, so that the result does not depend on the order rows came from the
-database; scores are compared at 4 decimals.
+Every score is an exact rational (``fractions.Fraction``): levels are integers
+and weights have two decimals, so indicator scores, aggregates, element scores
+and totals carry no rounding error at all, and do not depend on the order rows
+came from the database. A score is rounded once, half up to 4 decimals
+(``empat``), where it is stored or compared; never in between.
+
+Normalisation has one step that is not rational, a square root: it is exact
+when the root is rational, and otherwise correctly rounded to 60 significant
+digits by the decimal module, which gives the same digits on every machine.
 """
 
 import hashlib
 import json
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from decimal import ROUND_HALF_EVEN, Context, Decimal
+from fractions import Fraction
 
-import numpy as np
 from django.utils.translation import gettext as _
 
-SERATUS = Decimal(100)
-EMPAT_DESIMAL = Decimal("0.0001")
-KONTEKS = Context(prec=50)
+NOL = Fraction(0)
+SERATUS = Fraction(100)
+# √ in normalisation: a fixed context, so that the digits do not depend on the caller's.
+KONTEKS_AKAR = Context(prec=60, rounding=ROUND_HALF_EVEN)
 
 METODE = ("rerata", "median", "terpangkas")
 
@@ -39,7 +47,7 @@ class Indikator:
 @dataclass(frozen=True)
 class Peserta:
     id: int
-    kelompok: str  # the peer group: the agency's kind, or its sub-group
+    kelompok: str  # the peer group, an opaque key: agencies are ranked against their group only
 
 
 @dataclass(frozen=True)
@@ -80,13 +88,17 @@ class Masukan:
 
 @dataclass
 class Hasil:
-    """One agency's result: scores (after normalisation when it is on), raw scores, ranks."""
+    """One agency's result: scores (after normalisation when it is on), raw scores, ranks.
+
+    Scores are exact (``Fraction``); ``empat`` gives them as stored. The scores in
+    ``peringkat`` are the 4-decimal ``Decimal`` values the ranks compared.
+    """
 
     peserta: int
     kelompok: str
-    total: Decimal | None
-    total_mentah: Decimal | None
-    elemen: dict  # {kode: Decimal}
+    total: Fraction | None
+    total_mentah: Fraction | None
+    elemen: dict  # {kode: Fraction}
     elemen_mentah: dict
     indikator_puncak: dict  # {kode elemen: indicators scored at the top level}
     jumlah_lembar: int
@@ -95,40 +107,49 @@ class Hasil:
     peringkat: dict = field(default_factory=dict)  # {kategori id: (skor, rank, seri, pemecah_seri)}
 
 
-def empat(d):
-    return d.quantize(EMPAT_DESIMAL, rounding=ROUND_HALF_UP)
+def empat(x):
+    """A score as it is stored and compared: 4 decimals, rounded half up (away from zero).
+
+    ``x`` may be a Fraction, Decimal or int; the rounding is done on its exact
+    value, so 53.28125 is 53.2813 however it was reached.
+    """
+    q = Fraction(x) * 10000
+    # ⌊|q| + ½⌋ in integers: the half goes up, and nothing is rounded before it.
+    n = (2 * abs(q.numerator) + q.denominator) // (2 * q.denominator)
+    return Decimal(f"{-n if q < 0 else n}E-4")
 
 
 def skor_level(level, level_maks):
-    """A chosen level as a score out of 100."""
-    with localcontext(KONTEKS):
-        return Decimal(level) / Decimal(level_maks) * SERATUS
+    """A chosen level as a score out of 100, exactly."""
+    return Fraction(level * 100, level_maks)
 
 
 def agregat(nilai, metode):
-    """Mean, median, or trimmed mean (without the highest and lowest when there are at least 4) of scores."""
-    nilai = sorted(nilai)
+    """Mean, median, or trimmed mean (without the highest and lowest when there are at least 4) of scores.
+
+    Exact: the scores are taken as rationals and so is the result.
+    """
+    nilai = sorted(Fraction(v) for v in nilai)
     if not nilai:
         raise ValueError("tanpa nilai")
-    with localcontext(KONTEKS):
-        if metode == "median":
-            tengah = len(nilai) // 2
-            return nilai[tengah] if len(nilai) % 2 else (nilai[tengah - 1] + nilai[tengah]) / 2
-        if metode == "terpangkas" and len(nilai) >= 4:
-            nilai = nilai[1:-1]
-        return sum(nilai, Decimal(0)) / len(nilai)
+    if metode == "median":
+        tengah = len(nilai) // 2
+        return nilai[tengah] if len(nilai) % 2 else (nilai[tengah - 1] + nilai[tengah]) / 2
+    if metode == "terpangkas" and len(nilai) >= 4:
+        nilai = nilai[1:-1]
+    return sum(nilai, NOL) / len(nilai)
 
 
 def _jumlah_berbobot(skor_bobot):
-    """Σ(score × weight) ÷ 100, summed in a fixed order (in the caller's decimal context)."""
-    return sum(sorted(s * b for s, b in skor_bobot), Decimal(0)) / SERATUS
+    """Σ(score × weight) ÷ 100, exactly (the weights are Fractions of the two-decimal weights)."""
+    return sum((s * b for s, b in skor_bobot), NOL) / SERATUS
 
 
 def _skor_agregat(levels, level_maks, metode):
-    """The agency's indicator score from its sheets' levels, with one exact division.
+    """The agency's indicator score from its sheets' levels, as one exact quotient.
 
-    Levels are integers: sums stay exact, and the mean, median or trimmed mean of
-    level ÷ maks × 100 is a single quotient.
+    A level's score is level × 100 ÷ maks, a positive scaling: the mean, median or
+    trimmed mean of the scores is that of the levels, scaled once.
     """
     levels = sorted(levels)
     n = len(levels)
@@ -139,7 +160,7 @@ def _skor_agregat(levels, level_maks, metode):
         pembilang, penyebut = sum(levels) - levels[0] - levels[-1], n - 2
     else:  # the mean; the median of one or two sheets is their mean too
         pembilang, penyebut = sum(levels), n
-    return Decimal(pembilang * 100) / Decimal(penyebut * level_maks)
+    return Fraction(pembilang * 100, penyebut * level_maks)
 
 
 def hitung(m, laporkan=lambda persen, tahap: None):
@@ -147,6 +168,8 @@ def hitung(m, laporkan=lambda persen, tahap: None):
     if m.metode not in METODE:
         raise ValueError(f"metode agregasi tidak dikenal: {m.metode}")
     indikator = {i.id: i for i in m.indikator}
+    bobot_indikator = {i.id: Fraction(i.bobot) for i in m.indikator}
+    bobot_elemen = {e.kode: Fraction(e.bobot) for e in m.elemen}
     per_elemen = defaultdict(list)
     for i in m.indikator:
         per_elemen[i.elemen].append(i)
@@ -160,53 +183,53 @@ def hitung(m, laporkan=lambda persen, tahap: None):
             penilai_peserta[peserta_id].add(penilai_id)
 
     hasil = {}
-    with localcontext(KONTEKS):
-        moderasi = {
-            kunci: Decimal(level * 100) / Decimal(indikator[kunci[1]].level_maks)
-            for kunci, level in m.moderasi.items()
-            if kunci[1] in indikator
+    moderasi = {
+        kunci: skor_level(level, indikator[kunci[1]].level_maks)
+        for kunci, level in m.moderasi.items()
+        if kunci[1] in indikator
+    }
+    for p in m.peserta:
+        if not penilai_peserta.get(p.id):
+            hasil[p.id] = Hasil(p.id, p.kelompok, None, None, {}, {}, {}, 0, 0)
+            continue
+        skor = {}
+        for i in m.indikator:
+            kunci = (p.id, i.id)
+            if kunci in moderasi:
+                skor[i.id] = moderasi[kunci]
+            elif kunci in levels:
+                skor[i.id] = _skor_agregat(levels[kunci], i.level_maks, m.metode)
+            else:
+                skor[i.id] = NOL  # a sheet is submitted complete; kept total for safety
+        elemen = {
+            e.kode: _jumlah_berbobot((skor[i.id], bobot_indikator[i.id]) for i in per_elemen[e.kode])
+            for e in m.elemen
         }
-        for p in m.peserta:
-            if not penilai_peserta.get(p.id):
-                hasil[p.id] = Hasil(p.id, p.kelompok, None, None, {}, {}, {}, 0, 0)
-                continue
-            skor = {}
-            for i in m.indikator:
-                kunci = (p.id, i.id)
-                if kunci in moderasi:
-                    skor[i.id] = moderasi[kunci]
-                elif kunci in levels:
-                    skor[i.id] = _skor_agregat(levels[kunci], i.level_maks, m.metode)
-                else:
-                    skor[i.id] = Decimal(0)  # a sheet is submitted complete; kept total for safety
-            elemen = {
-                e.kode: _jumlah_berbobot((skor[i.id], i.bobot) for i in per_elemen[e.kode]) for e in m.elemen
-            }
-            hasil[p.id] = Hasil(
-                peserta=p.id,
-                kelompok=p.kelompok,
-                total=None,
-                total_mentah=_jumlah_berbobot((elemen[e.kode], e.bobot) for e in m.elemen),
-                elemen=dict(elemen),
-                elemen_mentah=elemen,
-                indikator_puncak={
-                    e.kode: sum(1 for i in per_elemen[e.kode] if skor[i.id] == SERATUS) for e in m.elemen
-                },
-                jumlah_lembar=len(penilai_peserta[p.id]),
-                jumlah_moderasi=sum(1 for i in m.indikator if (p.id, i.id) in moderasi),
-            )
+        hasil[p.id] = Hasil(
+            peserta=p.id,
+            kelompok=p.kelompok,
+            total=None,
+            total_mentah=_jumlah_berbobot((elemen[e.kode], bobot_elemen[e.kode]) for e in m.elemen),
+            elemen=dict(elemen),
+            elemen_mentah=elemen,
+            indikator_puncak={
+                e.kode: sum(1 for i in per_elemen[e.kode] if skor[i.id] == SERATUS) for e in m.elemen
+            },
+            jumlah_lembar=len(penilai_peserta[p.id]),
+            jumlah_moderasi=sum(1 for i in m.indikator if (p.id, i.id) in moderasi),
+        )
 
-        if m.normalisasi:
-            laporkan(45, _("Normalisasi per penilai"))
-            _normalisasi(m, moderasi, per_elemen, hasil)
-        for h in hasil.values():
-            if h.total_mentah is not None:
-                h.total = (
-                    _jumlah_berbobot((h.elemen[e.kode], e.bobot) for e in m.elemen)
-                    if m.normalisasi
-                    else h.total_mentah
-                )
-                h.predikat = _predikat(h.total, m.predikat)
+    if m.normalisasi:
+        laporkan(45, _("Normalisasi per penilai"))
+        _normalisasi(m, moderasi, per_elemen, bobot_indikator, hasil)
+    for h in hasil.values():
+        if h.total_mentah is not None:
+            h.total = (
+                _jumlah_berbobot((h.elemen[e.kode], bobot_elemen[e.kode]) for e in m.elemen)
+                if m.normalisasi
+                else h.total_mentah
+            )
+            h.predikat = _predikat(h.total, m.predikat)
 
     laporkan(65, _("Menyusun peringkat per kelompok"))
     for kategori in m.kategori:
@@ -215,53 +238,84 @@ def hitung(m, laporkan=lambda persen, tahap: None):
 
 
 def _predikat(total, predikat):
+    """The band of the total as stored (4 decimals): the one with the highest lower bound it reaches."""
+    total = empat(total)
     for batas, nama in sorted(predikat, reverse=True):
-        if empat(total) >= batas:
+        if total >= batas:
             return nama
     return ""
 
 
-def _normalisasi(m, moderasi, per_elemen, hasil):
+def _rerata_ragam(nilai):
+    """Mean and population variance of scores, exactly."""
+    rata = sum(nilai, NOL) / len(nilai)
+    return rata, sum(((v - rata) ** 2 for v in nilai), NOL) / len(nilai)
+
+
+def _akar(r):
+    """√r of a rational r ≥ 0: exact when r is the square of a rational, else correctly rounded.
+
+    With r = a/b in lowest terms, √r is rational only if a and b are both perfect
+    squares. Otherwise √r = √(a·b) ÷ b: one square root of an integer, correctly
+    rounded to 60 significant digits (General Decimal Arithmetic, so the same on
+    every platform), then an exact division.
+    """
+    a, b = r.numerator, r.denominator
+    akar_a, akar_b = math.isqrt(a), math.isqrt(b)
+    if akar_a * akar_a == a and akar_b * akar_b == b:
+        return Fraction(akar_a, akar_b)
+    return Fraction(Decimal(a * b).sqrt(KONTEKS_AKAR)) / b
+
+
+def _normalisasi(m, moderasi, per_elemen, bobot_indikator, hasil):
     """Per evaluator and element: z-scores over the agencies it scored, mapped back to the element's raw scale.
 
     An evaluator's element score uses the chair's settled value where there is
     one. The element's raw scale is the mean and (population) standard deviation
     of all evaluator-agency element scores. An evaluator with fewer than two
     agencies, or no spread, keeps its raw scores. Results are kept within 0–100.
+
+    (x − μₚ) ÷ σₚ × σₑ + μₑ is computed as (x − μₚ) × √(σₑ² ÷ σₚ²) + μₑ: means,
+    deviations and variances are exact, and the square root (``_akar``) is the one
+    step that may not be.
     """
     indikator = {i.id: i for i in m.indikator}
     skor = defaultdict(dict)  # {(peserta, penilai): {indikator: score}}
     for peserta_id, penilai_id, indikator_id, level in m.nilai:
         i = indikator.get(indikator_id)
         if i is not None and peserta_id in hasil:
-            skor[(peserta_id, penilai_id)][indikator_id] = Decimal(level * 100) / Decimal(i.level_maks)
+            skor[(peserta_id, penilai_id)][indikator_id] = skor_level(level, i.level_maks)
     for e in m.elemen:
         per_penilai = defaultdict(dict)  # {penilai: {peserta: element score}}
         for (peserta_id, penilai_id), nilai in skor.items():
             per_penilai[penilai_id][peserta_id] = _jumlah_berbobot(
-                (moderasi.get((peserta_id, i.id), nilai.get(i.id, Decimal(0))), i.bobot)
+                (moderasi.get((peserta_id, i.id), nilai.get(i.id, NOL)), bobot_indikator[i.id])
                 for i in per_elemen[e.kode]
             )
-        semua = np.array([float(v) for per in per_penilai.values() for v in per.values()])
-        if semua.size == 0:
+        semua = [v for per in per_penilai.values() for v in per.values()]
+        if not semua:
             continue
-        rata_e, sd_e = float(semua.mean()), float(semua.std())
+        rata_e, ragam_e = _rerata_ragam(semua)
         baru = defaultdict(list)  # {peserta: [normalised element scores]}
-        for penilai in sorted(per_penilai):
-            nilai = per_penilai[penilai]
-            peserta_ids = sorted(nilai)
-            x = np.array([float(nilai[p]) for p in peserta_ids])
-            if len(x) >= 2 and x.std() > 0:
-                z = (x - x.mean()) / x.std()
-                x = np.clip(z * sd_e + rata_e, 0, 100)
-            for p, v in zip(peserta_ids, x, strict=True):
-                baru[p].append(Decimal(f"{v:.10f}"))
+        for nilai in per_penilai.values():
+            rata_p, ragam_p = _rerata_ragam(list(nilai.values()))
+            if len(nilai) < 2 or ragam_p == 0:
+                for peserta_id, v in nilai.items():
+                    baru[peserta_id].append(v)
+                continue
+            faktor = _akar(ragam_e / ragam_p)
+            for peserta_id, v in nilai.items():
+                baru[peserta_id].append(min(max((v - rata_p) * faktor + rata_e, NOL), SERATUS))
         for peserta_id, daftar in baru.items():
             hasil[peserta_id].elemen[e.kode] = agregat(daftar, m.metode)
 
 
 def _beri_peringkat(kategori, daftar, m):
-    """Standard competition ranking (1, 2, 2, 4) per peer group, with the published tie-breaks."""
+    """Standard competition ranking (1, 2, 2, 4) per peer group, with the published tie-breaks.
+
+    Scores are compared as stored, at 4 decimals: equal there means tied, and the
+    tie-breaks decide.
+    """
     urutan_elemen = [e.kode for e in m.elemen]
 
     def kunci(h):
@@ -269,7 +323,7 @@ def _beri_peringkat(kategori, daftar, m):
             return (empat(h.total), *(empat(h.elemen[k]) for k in urutan_elemen))
         return (empat(h.elemen[kategori.elemen]), h.indikator_puncak[kategori.elemen])
 
-    per_kelompok = defaultdict(list)
+    per_kelompok = defaultdict(list)  # grouped by the opaque key; the groups never compare
     for h in daftar:
         per_kelompok[h.kelompok].append((kunci(h), h))
     for anggota in per_kelompok.values():

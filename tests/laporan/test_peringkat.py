@@ -2,6 +2,7 @@
 
 import random
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -19,6 +20,7 @@ D = Decimal
 
 def test_an_evaluators_score_is_the_level_over_the_top_level():
     assert peringkat.skor_level(3, 4) == D(75)
+    assert peringkat.skor_level(1, 3) == Fraction(100, 3)  # exact: rounded only when stored
     assert peringkat.empat(peringkat.skor_level(1, 3)) == D("33.3333")
 
 
@@ -35,6 +37,13 @@ def test_an_evaluators_score_is_the_level_over_the_top_level():
 )
 def test_aggregation_methods(nilai, metode, hasil):
     assert peringkat.empat(agregat(nilai, metode)) == D(hasil)
+
+
+def test_aggregates_are_exact_rationals():
+    # (25 + 50 + 100) / 3 and (0 + 25 + 100) / 3: no digit is lost before the one rounding.
+    assert agregat([D(25), D(50), D(100)], "rerata") == Fraction(175, 3)
+    assert agregat([D(0), D(25), D(100)], "terpangkas") == Fraction(125, 3)
+    assert agregat([Fraction(100, 3), Fraction(200, 3)], "median") == 50
 
 
 def _hasil(periode):
