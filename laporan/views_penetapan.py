@@ -496,7 +496,11 @@ def hasil_instansi(request, tahun):
         return _belum_ada_hasil(request, tahun)
     hasil = HasilPeserta.objects.filter(snapshot=penetapan_.snapshot, peserta=peserta).first()
     kategori = {str(k.pk): k for k in queries.kategori_diperingkat(peserta.periode)}
-    peringkat = [(kategori[k], p) for k, p in (hasil.peringkat.items() if hasil else []) if k in kategori]
+    peringkat = [
+        (kategori[k], queries.peringkat_setelah_keputusan(penetapan_, peserta.pk, kategori[k], p))
+        for k, p in (hasil.peringkat.items() if hasil else [])
+        if k in kategori
+    ]
     peringkat.sort(key=lambda item: item[0].urutan)
     # The evaluators' notes, without their names: "Penilai 1", "Penilai 2" in a fixed order.
     lembar = list(

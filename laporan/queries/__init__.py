@@ -11,6 +11,7 @@ from .pemenang import (
     pemenang_per_bagian,
     penetapan_ditinjau,
     penetapan_terbit,
+    peringkat_setelah_keputusan,
 )
 from .peringkat import (
     BarisPeringkat,
@@ -40,6 +41,7 @@ __all__ = [
     "pemenang_per_bagian",
     "penetapan_ditinjau",
     "penetapan_terbit",
+    "peringkat_setelah_keputusan",
     "run_terakhir",
     "snapshot_periode",
     "tabel_peringkat",

@@ -85,6 +85,23 @@ class Draf:
         return [s for s in self.seri if s.keputusan is None]
 
 
+def peringkat_setelah_keputusan(penetapan, peserta_id, kategori, peringkat):
+    """An agency's rank in a category (its snapshot entry) as the panel's tie decision of the decision left it.
+
+    Returns the snapshot entry, with the rank the panel's order gave and the
+    decision's reason as ``keputusan_panel`` where the panel decided a shared rank.
+    """
+    if not peringkat.get("seri"):
+        return peringkat
+    for (kategori_id, _kode, rank, anggota), keputusan in _keputusan_terbaru(penetapan).items():
+        if kategori_id == kategori.pk and rank == peringkat["peringkat"] and peserta_id in anggota:
+            baru = {**peringkat, "keputusan_panel": keputusan.alasan}
+            if keputusan.keputusan == KeputusanSeri.Pilihan.URUTAN:
+                baru.update(peringkat=rank + keputusan.urutan.index(peserta_id), seri=False)
+            return baru
+    return peringkat
+
+
 def _keputusan_terbaru(penetapan):
     """The newest decision for each tie of the draft's snapshot."""
     terbaru = {}

@@ -338,3 +338,27 @@ def test_a_ranking_over_finished_scoring_is_not_provisional(client_of, admin_bkn
     assert snapshot.parameter["keadaan"]["sementara"] is False
     assert "Peringkat sementara." not in html
     assert "(sementara)" not in html
+
+
+def test_the_agency_sees_the_rank_the_panel_gave_it(client_of, admin_bkn, batas_satu, operator_kab_a):
+    penetapan, peserta = batas_satu
+    for seri in draf_pemenang(penetapan).seri:
+        urutan = [peserta["B"].pk, peserta["A"].pk] if seri.kategori.kode == "UTAMA" else []
+        _putuskan(
+            penetapan,
+            seri,
+            admin_bkn,
+            keputusan="urutan" if urutan else "semua",
+            urutan=urutan,
+            alasan="B lebih lengkap pada bukti E1." if urutan else "Keduanya layak.",
+        )
+    services.umumkan(penetapan=services.setujui(penetapan=penetapan, oleh=admin_bkn))
+
+    response = client_of(operator_kab_a).get(reverse("hasil", args=[TAHUN]))
+
+    baris = {k.kode: p for k, p in response.context["peringkat"]}
+    assert (baris["UTAMA"]["peringkat"], baris["UTAMA"]["seri"]) == (2, False)
+    assert (baris["KE-1"]["peringkat"], baris["KE-1"]["seri"]) == (1, True)
+    html = response.content.decode()
+    assert "Peringkat bersama diputuskan panel: B lebih lengkap pada bukti E1." in html
+    assert "Peringkat bersama diputuskan panel: Keduanya layak." in html
