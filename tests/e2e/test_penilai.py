@@ -75,8 +75,10 @@ def penilaian_alfa(admin_bkn, operator_a, instansi_a, instansi_b, penilai):
         oleh=operator_a,
     )
 
-    # Self-assessment closes; verification and scoring open.
-    periode.jadwal.filter(tahap=Tahap.PENILAIAN_MANDIRI).update(selesai=timezone.now() - timedelta(minutes=1))
+    # Self-assessment closes; verification and scoring open, as scheduled.
+    semenit_lalu = timezone.now() - timedelta(minutes=1)
+    periode.jadwal.filter(tahap=Tahap.PENILAIAN_MANDIRI).update(selesai=semenit_lalu)
+    periode.jadwal.filter(tahap=Tahap.VERIFIKASI).update(mulai=semenit_lalu)
     periode = services.maju_tahap(periode=periode, dari=Tahap.PENILAIAN_MANDIRI, oleh=admin_bkn)
 
     penilai2 = PenggunaFactory(username="penilai.konflik", nama="Penilai Konflik", peran=Peran.PENILAI)

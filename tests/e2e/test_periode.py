@@ -82,10 +82,22 @@ def test_admin_prepares_a_period_and_opens_self_assessment(
     expect(page.get_by_role("heading", level=1)).to_contain_text(
         "dari tahap Persiapan ke tahap Penilaian mandiri?"
     )
+    # The timeline starts in 2030: opening now is early, and needs a confirmation and a reason.
+    expect(page.get_by_test_id("tahap-lebih-awal")).to_contain_text(
+        "Menurut jadwal, tahap Penilaian mandiri baru dimulai 1 Januari 2030 08.00 WIB."
+    )
+    page.get_by_role("button", name="Ya, buka tahap Penilaian mandiri").click()
+    expect(page.get_by_text("Centang konfirmasi untuk membuka tahap sebelum jadwalnya.")).to_be_visible()
+    expect(page.get_by_text("Tuliskan alasan membuka tahap lebih awal.")).to_be_visible()
+    assert Periode.objects.get(tahun=2030).tahap == Tahap.PERSIAPAN
+    page.get_by_label("Saya memahami bahwa tahap ini dibuka sebelum jadwalnya").check()
+    page.get_by_label("Alasan membuka lebih awal").fill("Rakornas dimajukan; instansi perlu waktu lebih.")
     page.get_by_role("button", name="Ya, buka tahap Penilaian mandiri").click()
 
     expect(page.get_by_text("BKN Award 2030 kini berada di tahap Penilaian mandiri.")).to_be_visible()
     expect(page.get_by_text(f"Persiapan → Penilaian mandiri oleh {admin_bkn.nama}")).to_be_visible()
+    expect(page.get_by_text("dibuka lebih awal (jadwal semula 1 Januari 2030 08.00)")).to_be_visible()
+    expect(page.get_by_text("Alasan: Rakornas dimajukan; instansi perlu waktu lebih.")).to_be_visible()
     page.get_by_role("link", name="Instrumen", exact=True).click()
     expect(page.get_by_text("Instrumen dibekukan sejak penilaian mandiri dibuka.")).to_be_visible()
     expect(page.get_by_role("button", name="Impor workbook")).to_have_count(0)
