@@ -124,11 +124,8 @@ def periode_selesai(*, admin):
     for seri in draf_pemenang(penetapan).seri:
         services.putuskan_seri(
             penetapan=penetapan,
-            kategori=seri.kategori,
-            kode_kelompok=seri.kode_kelompok,
-            peringkat=seri.peringkat,
+            seri=seri,
             keputusan="semua",
-            urutan=[],
             alasan="Rapat panel: nilai sama setelah semua pemecah seri; setiap instansi menerima penghargaan.",
             oleh=admin,
         )

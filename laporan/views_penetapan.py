@@ -239,9 +239,7 @@ def seri_putuskan(request, tahun):
         try:
             services.putuskan_seri(
                 penetapan=aktif,
-                kategori=seri.kategori,
-                kode_kelompok=seri.kode_kelompok,
-                peringkat=seri.peringkat,
+                seri=seri,
                 keputusan=form.cleaned_data["keputusan"],
                 urutan=form.urutan,
                 alasan=form.cleaned_data["alasan"],

@@ -110,21 +110,22 @@ def _kode_baru(terpakai):
 
 
 @transaction.atomic
-def putuskan_seri(*, penetapan, kategori, kode_kelompok, peringkat, keputusan, urutan, alasan, oleh):
-    """Record the panel's decision on a shared rank that decides an award, with its reason.
+def putuskan_seri(*, penetapan, seri, keputusan, alasan, oleh, urutan=()):
+    """Record the panel's decision on a shared rank that decides an award (``seri``, from the draft).
 
     ``keputusan`` "semua" awards every agency of the tie at that rank; "urutan"
     orders them (``urutan``: their Peserta ids, best first) and only those it
-    places within the awarded ranks are awarded. A new decision on the same tie
-    replaces the earlier one, which stays in the history.
+    places within the awarded ranks are awarded. The reason is required. A new
+    decision on the same tie replaces the earlier one, which stays in the history.
     """
     penetapan = _kunci(penetapan)
     _pastikan_draf(penetapan)
+    kunci = (seri.kategori.pk, seri.kode_kelompok, seri.peringkat, seri.peserta_ids)
     seri = next(
         (
             s
             for s in draf_pemenang(penetapan).seri
-            if (s.kategori.pk, s.kode_kelompok, s.peringkat) == (kategori.pk, kode_kelompok, peringkat)
+            if (s.kategori.pk, s.kode_kelompok, s.peringkat, s.peserta_ids) == kunci
         ),
         None,
     )
@@ -147,9 +148,9 @@ def putuskan_seri(*, penetapan, kategori, kode_kelompok, peringkat, keputusan, u
     return KeputusanSeri.objects.create(
         penetapan=penetapan,
         snapshot=penetapan.snapshot,
-        kategori=kategori,
-        kode_kelompok=kode_kelompok,
-        peringkat=peringkat,
+        kategori=seri.kategori,
+        kode_kelompok=seri.kode_kelompok,
+        peringkat=seri.peringkat,
         peserta=seri.peserta_ids,
         keputusan=keputusan,
         urutan=urutan,

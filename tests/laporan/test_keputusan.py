@@ -42,14 +42,7 @@ def _putuskan(
     penetapan, seri, oleh, keputusan="semua", urutan=(), alasan="Keputusan rapat panel 20 November."
 ):
     return services.putuskan_seri(
-        penetapan=penetapan,
-        kategori=seri.kategori,
-        kode_kelompok=seri.kode_kelompok,
-        peringkat=seri.peringkat,
-        keputusan=keputusan,
-        urutan=list(urutan),
-        alasan=alasan,
-        oleh=oleh,
+        penetapan=penetapan, seri=seri, keputusan=keputusan, urutan=list(urutan), alasan=alasan, oleh=oleh
     )
 
 

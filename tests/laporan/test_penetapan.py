@@ -194,11 +194,8 @@ def test_the_public_page_is_served_from_the_cache_that_publishing_refreshes(
     for seri in draf_pemenang(baru).seri:
         services.putuskan_seri(
             penetapan=baru,
-            kategori=seri.kategori,
-            kode_kelompok=seri.kode_kelompok,
-            peringkat=seri.peringkat,
+            seri=seri,
             keputusan="semua",
-            urutan=[],
             alasan="Nilai sama persis; keduanya layak.",
             oleh=admin_bkn,
         )
