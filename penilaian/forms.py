@@ -257,6 +257,7 @@ class KonflikForm(forms.Form):
         label=_("Instansi"),
         queryset=Instansi.objects.filter(aktif=True).order_by("nama"),
         to_field_name="kode",
+        empty_label=_("Pilih instansi"),
     )
     alasan = forms.CharField(
         label=_("Alasan"),
