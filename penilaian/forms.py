@@ -187,9 +187,16 @@ class MajuTahapForm(forms.Form):
 
 
 class JawabanForm(forms.Form):
+    """The agency's answer to one indicator, as the "Simpan jawaban" button or the autosave sends it.
+
+    The autosave (``wajib_level=False``) also saves an explanation typed before a
+    level is chosen; the button asks for the level.
+    """
+
     level = forms.TypedChoiceField(
         label=_("Level menurut penilaian instansi"),
         coerce=int,
+        empty_value=None,
         widget=forms.RadioSelect,
         error_messages={"required": _("Pilih level yang sesuai dengan kondisi instansi.")},
     )
@@ -200,12 +207,14 @@ class JawabanForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Jelaskan mengapa level ini sesuai dan rujuk bukti dukung yang diunggah."),
     )
+    versi = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
-    def __init__(self, *args, indikator, **kwargs):
+    def __init__(self, *args, indikator, wajib_level=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["level"].choices = [
             (r.level, f"{r.level} — {r.deskripsi}") for r in indikator.rubrik.all()
         ]
+        self.fields["level"].required = wajib_level
 
 
 class UnggahBuktiForm(forms.Form):

@@ -352,12 +352,18 @@ class Peserta(models.Model):
 
 
 class JawabanMandiri(models.Model):
-    """An agency's own answer to an indicator: the rubric level it claims, and why."""
+    """An agency's own answer to an indicator: the rubric level it claims, and why.
+
+    ``versi`` grows with every save: a save that carries an older version comes
+    from a stale page (another tab, a colleague) and is refused instead of
+    overwriting newer work, as with the evaluators' scores.
+    """
 
     peserta = models.ForeignKey(Peserta, on_delete=models.CASCADE, related_name="jawaban")
     indikator = models.ForeignKey(Indikator, on_delete=models.PROTECT, related_name="jawaban_mandiri")
     level = models.PositiveSmallIntegerField(_("level"), null=True, blank=True)
     penjelasan = models.TextField(_("penjelasan"), blank=True)
+    versi = models.PositiveIntegerField(default=0)
     diperbarui = models.DateTimeField(_("diperbarui"), auto_now=True)
     diperbarui_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 

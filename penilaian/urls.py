@@ -56,6 +56,7 @@ mandiri_patterns = (
         path("<int:tahun>/kirim/", mandiri.kirim, name="kirim"),
         path("<int:tahun>/bukti/<int:pk>/hapus/", mandiri.hapus_bukti, name="hapus_bukti"),
         path("<int:tahun>/<str:kode>/", mandiri.indikator, name="indikator"),
+        path("<int:tahun>/<str:kode>/jawaban/", mandiri.simpan_jawaban, name="simpan_jawaban"),
     ],
     "mandiri",
 )

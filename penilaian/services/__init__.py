@@ -1,6 +1,7 @@
 """Writes of the penilaian app, one module per part of the process."""
 
 from .mandiri import (
+    JawabanKedaluwarsa,
     alasan_terkunci,
     buka_kembali,
     hapus_bukti,
@@ -49,6 +50,7 @@ from .periode import (
 __all__ = [
     "HasilKonflik",
     "HasilPenugasan",
+    "JawabanKedaluwarsa",
     "NilaiKedaluwarsa",
     "alasan_lembar_terkunci",
     "alasan_terkunci",

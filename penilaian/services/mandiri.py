@@ -8,7 +8,7 @@ submitted or past its deadline.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,18 +62,62 @@ def _kunci_untuk_ubah(peserta):
     return peserta
 
 
+class JawabanKedaluwarsa(ValidationError):
+    """A save from a stale page: the answer changed since that page was loaded."""
+
+    def __init__(self, jawaban):
+        self.jawaban = jawaban
+        super().__init__(
+            _(
+                "Jawaban indikator %(kode)s sudah diubah di tab atau jendela lain oleh %(nama)s pada %(waktu)s "
+                "(sekarang level %(level)s). Isian Anda belum disimpan dan masih ada di formulir: salin bila "
+                "perlu, lalu muat ulang halaman untuk melihat jawaban terbaru."
+            )
+            % {
+                "kode": jawaban.indikator.kode,
+                "nama": jawaban.diperbarui_oleh.nama,
+                "waktu": waktu_wib(jawaban.diperbarui),
+                "level": "—" if jawaban.level is None else jawaban.level,
+            },
+            code="kedaluwarsa",
+        )
+
+
 @transaction.atomic
-def simpan_jawaban(*, peserta, indikator, level, penjelasan, oleh):
-    """Save the agency's level and explanation for one indicator."""
+def simpan_jawaban(*, peserta, indikator, level, penjelasan, oleh, versi=None):
+    """Save the agency's level and explanation for one indicator (the autosave and the form).
+
+    ``versi`` is the version the page was showing: if the answer was saved since
+    (another tab, a colleague, a second request at once), JawabanKedaluwarsa is
+    raised and nothing is overwritten. ``versi=None`` (scripts, the demo) saves
+    over whatever is there. Returns the saved JawabanMandiri, with its new version.
+    """
     _kunci_untuk_ubah(peserta)
     levels = [r.level for r in indikator.rubrik.all()]
     if level is not None and level not in levels:
         raise ValidationError(_("Pilih salah satu level rubrik indikator ini."), code="level")
-    jawaban, _created = JawabanMandiri.objects.update_or_create(
-        peserta=peserta,
-        indikator=indikator,
-        defaults={"level": level, "penjelasan": penjelasan.strip(), "diperbarui_oleh": oleh},
+    penjelasan = penjelasan.strip()
+    jawaban, _dibuat = JawabanMandiri.objects.select_related("indikator", "diperbarui_oleh").get_or_create(
+        peserta=peserta, indikator=indikator, defaults={"diperbarui_oleh": oleh}
     )
+    if versi is None:
+        versi = jawaban.versi
+    if jawaban.versi != versi:
+        raise JawabanKedaluwarsa(jawaban)
+    if (jawaban.level, jawaban.penjelasan) == (level, penjelasan) and jawaban.versi:
+        return jawaban
+    # Compare-and-set: of two saves carrying the same version, exactly one matches.
+    diubah = JawabanMandiri.objects.filter(pk=jawaban.pk, versi=versi).update(
+        level=level,
+        penjelasan=penjelasan,
+        diperbarui_oleh=oleh,
+        diperbarui=timezone.now(),
+        versi=F("versi") + 1,
+    )
+    if not diubah:
+        jawaban.refresh_from_db()
+        raise JawabanKedaluwarsa(jawaban)
+    jawaban.refresh_from_db()
     return jawaban
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import trigger_client_event
 from rules.contrib.views import permission_required
 
 from bkn_award.halaman import halaman, pesan_galat
@@ -48,13 +49,42 @@ def _indikator_periode(peserta, kode):
 
 
 @isi_mandiri
+@require_POST
+def simpan_jawaban(request, tahun, kode):
+    """The autosave of the agency's answer (htmx): the saved time, or why it was not saved."""
+    peserta = queries.get_peserta_operator(request.user, tahun)
+    indikator = _indikator_periode(peserta, kode)
+    form = JawabanForm(request.POST, indikator=indikator, wajib_level=False)
+    jawaban = galat = None
+    if form.is_valid():
+        try:
+            jawaban = services.simpan_jawaban(
+                peserta=peserta, indikator=indikator, oleh=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            galat = exc.messages
+    else:
+        galat = [e for errors in form.errors.values() for e in errors]
+    response = render(
+        request,
+        "penilaian/mandiri/indikator.html#status_jawaban",
+        {"jawaban": jawaban, "galat": galat, "oob": True},
+    )
+    if not galat:
+        trigger_client_event(response, "tersimpan")
+    return response
+
+
+@isi_mandiri
 def indikator(request, tahun, kode):
     peserta = queries.get_peserta_operator(request.user, tahun)
     indikator = _indikator_periode(peserta, kode)
-    jawaban = peserta.jawaban.filter(indikator=indikator).first()
+    jawaban = peserta.jawaban.filter(indikator=indikator).select_related("diperbarui_oleh").first()
     jawaban_form = JawabanForm(
         indikator=indikator,
-        initial={"level": jawaban.level, "penjelasan": jawaban.penjelasan} if jawaban else None,
+        initial={"level": jawaban.level, "penjelasan": jawaban.penjelasan, "versi": jawaban.versi}
+        if jawaban
+        else {"versi": 0},
     )
     unggah_form = _unggah_form_baru(peserta, indikator)
     aksi = request.POST.get("aksi")

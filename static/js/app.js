@@ -55,3 +55,32 @@ document.addEventListener("input", (event) => {
 document.addEventListener("click", (event) => {
   if (event.target.closest("[data-cetak]")) window.print();
 });
+
+// <form data-peringatan-belum-simpan>: warn before leaving the page while a change is not saved yet.
+// A change is saved when the server answers the autosave of the last change sent with the
+// "tersimpan" event (HX-Trigger), or when the form itself is submitted.
+const belumTersimpan = new Set();
+const formPantauan = (el) => el?.closest?.("form[data-peringatan-belum-simpan]");
+const tandaiBerubah = (event) => {
+  const form = formPantauan(event.target);
+  if (!form) return;
+  form.dataset.perubahan = String(Number(form.dataset.perubahan || 0) + 1);
+  belumTersimpan.add(form);
+};
+document.addEventListener("input", tandaiBerubah);
+document.addEventListener("change", tandaiBerubah);
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const form = formPantauan(event.detail.elt);
+  if (form) form.dataset.dikirim = form.dataset.perubahan || "0";
+});
+document.addEventListener("tersimpan", (event) => {
+  const form = formPantauan(event.target);
+  if (form && form.dataset.dikirim === (form.dataset.perubahan || "0")) belumTersimpan.delete(form);
+});
+document.addEventListener("submit", (event) => belumTersimpan.delete(event.target));
+window.addEventListener("beforeunload", (event) => {
+  if (belumTersimpan.size) {
+    event.preventDefault();
+    event.returnValue = "";
+  }
+});

@@ -108,11 +108,17 @@ def test_operator_fills_in_and_submits_the_self_assessment(
     form_jawaban.get_by_label("Penjelasan").fill(
         "ANJAB-ABK 85% jabatan sudah ditetapkan dengan keputusan PPK."
     )
-    form_jawaban.get_by_role("button", name="Simpan jawaban").click()
-    expect(page.get_by_role("alert").filter(has_text="Jawaban indikator E1.1 tersimpan.")).to_be_visible()
+    # The answer saves itself: the level, then the explanation a second after typing stops.
+    expect(form_jawaban.get_by_role("button", name="Simpan jawaban")).to_be_hidden()
+    expect(page.locator("#id_versi")).to_have_value("2")
+    expect(form_jawaban.get_by_test_id("jawaban-tersimpan")).to_contain_text("Tersimpan")
+    page.reload()
     expect(
         page.get_by_test_id("form-jawaban").get_by_role("radio", name=re.compile(r"^3 — "))
     ).to_be_checked()
+    expect(page.get_by_test_id("form-jawaban").get_by_label("Penjelasan")).to_have_value(
+        "ANJAB-ABK 85% jabatan sudah ditetapkan dengan keputusan PPK."
+    )
 
     # A program renamed to .pdf is refused, with the reason under the file field; nothing is stored.
     form_unggah = page.get_by_test_id("form-unggah")
@@ -211,3 +217,42 @@ def test_operator_fills_in_and_submits_the_self_assessment(
             "syarat__uraian", "nama_berkas", "jenis"
         )
     ) == sorted((uraian, nama, "pdf") for uraian, nama in SYARAT_E1_1)
+
+
+def test_a_second_tab_cannot_overwrite_a_newer_answer(page, masuk, operator_a, instansi_a, periode_mandiri):
+    masuk(operator_a)
+    url = "/penilaian-mandiri/2030/E1.1/"
+    page.goto(url)
+    lama = page.context.new_page()
+    lama.goto(url)  # a second tab, opened before the first one saves
+
+    # The first tab answers level 3 with a long explanation; it saves itself.
+    form = page.get_by_test_id("form-jawaban")
+    form.get_by_role("radio", name=re.compile(r"^3 — ")).check()
+    form.get_by_label("Penjelasan").fill(
+        "ANJAB-ABK seluruh jabatan ditetapkan PPK; ABK dihitung per unit kerja."
+    )
+    expect(page.locator("#id_versi")).to_have_value("2")
+
+    # The stale tab tries level 1: refused, with what changed and when; its text stays in the form.
+    form_lama = lama.get_by_test_id("form-jawaban")
+    form_lama.get_by_label("Penjelasan").fill("Catatan lama saya")
+    form_lama.get_by_role("radio", name=re.compile(r"^1 — ")).check()
+    galat = form_lama.get_by_test_id("galat-jawaban")
+    expect(galat).to_contain_text(
+        "Jawaban indikator E1.1 sudah diubah di tab atau jendela lain oleh Operator Alfa"
+    )
+    expect(galat).to_contain_text("(sekarang level 3)")
+    expect(form_lama.get_by_label("Penjelasan")).to_have_value("Catatan lama saya")
+    jawaban = JawabanMandiri.objects.get(peserta__instansi=instansi_a, indikator__kode="E1.1")
+    assert (jawaban.level, jawaban.penjelasan) == (
+        3,
+        "ANJAB-ABK seluruh jabatan ditetapkan PPK; ABK dihitung per unit kerja.",
+    )
+
+    # Leaving the stale tab with its unsaved change asks first.
+    dialog = []
+    lama.on("dialog", lambda d: (dialog.append(d.type), d.dismiss()))
+    lama.get_by_role("link", name="Semua indikator").click()
+    expect(lama).to_have_url(re.compile(r"/E1\.1/$"))
+    assert dialog == ["beforeunload"]

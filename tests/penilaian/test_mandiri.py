@@ -91,7 +91,9 @@ def lengkapi(peserta, oleh, kecuali=()):
 
 def test_operator_answers_an_indicator(operator, peserta_a, e11):
     response = operator.post(
-        halaman("E1.1"), {"aksi": "jawaban", "level": 3, "penjelasan": "ANJAB-ABK 92% jabatan."}, follow=True
+        halaman("E1.1"),
+        {"aksi": "jawaban", "level": 3, "penjelasan": "ANJAB-ABK 92% jabatan.", "versi": 0},
+        follow=True,
     )
 
     assert "Jawaban indikator E1.1 tersimpan." in pesan(response)
@@ -100,7 +102,7 @@ def test_operator_answers_an_indicator(operator, peserta_a, e11):
 
 
 def test_a_level_outside_the_rubric_is_refused(operator, peserta_a):
-    response = operator.post(halaman("E1.1"), {"aksi": "jawaban", "level": 7, "penjelasan": ""})
+    response = operator.post(halaman("E1.1"), {"aksi": "jawaban", "level": 7, "penjelasan": "", "versi": 0})
 
     assert response.context["jawaban_form"].errors["level"]
     assert not JawabanMandiri.objects.exists()
@@ -386,7 +388,7 @@ def test_after_submission_everything_is_read_only(operator, operator_a, peserta_
     bukti = BuktiDukung.objects.filter(peserta=peserta_a).first()
     sebelum = tersimpan()
 
-    jawab = operator.post(halaman("E1.1"), {"aksi": "jawaban", "level": 0, "penjelasan": "ubah"})
+    jawab = operator.post(halaman("E1.1"), {"aksi": "jawaban", "level": 0, "penjelasan": "ubah", "versi": 1})
     baru = unggah(operator, "E1.1", "susulan.pdf", berkas_uji.pdf("susulan"))
     hapus = operator.post(reverse("mandiri:hapus_bukti", args=[TAHUN, bukti.pk]), follow=True)
 
@@ -428,7 +430,9 @@ def test_after_the_deadline_the_server_refuses_every_change(operator, operator_a
     jadwal.selesai = timezone.now() - timedelta(minutes=1)
     jadwal.save()
 
-    jawab = operator.post(halaman("E1.1"), {"aksi": "jawaban", "level": 4, "penjelasan": "terlambat"})
+    jawab = operator.post(
+        halaman("E1.1"), {"aksi": "jawaban", "level": 4, "penjelasan": "terlambat", "versi": 1}
+    )
     baru = unggah(operator, "E1.1", "susulan.pdf", berkas_uji.pdf("susulan"))
     hapus = operator.post(reverse("mandiri:hapus_bukti", args=[TAHUN, bukti.pk]), follow=True)
     kirim = operator.post(reverse("mandiri:kirim", args=[TAHUN]), follow=True)
@@ -635,3 +639,68 @@ def test_admin_downloads_an_agencys_evidence_as_one_streamed_zip(client_of, admi
     assert arsip.namelist() == ["E1.1/sk.pdf", f"E1.1/{pertama[1]}-sk.pdf", "E2.3/rekap jp.xlsx"]
     assert arsip.read("E1.1/sk.pdf") == satu
     assert arsip.read("E2.3/rekap jp.xlsx") == dua
+
+
+# Two tabs, one answer: a stale page never overwrites newer work.
+
+
+def test_a_stale_tab_cannot_overwrite_a_newer_answer(operator_a, peserta_a, e11):
+    services.simpan_jawaban(
+        peserta=peserta_a, indikator=e11, level=1, penjelasan="Draf awal", versi=0, oleh=operator_a
+    )
+    # Tab 1 and tab 2 both show version 1; tab 2 saves first.
+    services.simpan_jawaban(
+        peserta=peserta_a,
+        indikator=e11,
+        level=3,
+        penjelasan="Penjelasan panjang dan lengkap.",
+        versi=1,
+        oleh=operator_a,
+    )
+
+    with pytest.raises(services.JawabanKedaluwarsa) as galat:
+        services.simpan_jawaban(
+            peserta=peserta_a, indikator=e11, level=1, penjelasan="Lama", versi=1, oleh=operator_a
+        )
+
+    jawaban = JawabanMandiri.objects.get(peserta=peserta_a, indikator=e11)
+    assert (jawaban.level, jawaban.penjelasan, jawaban.versi) == (3, "Penjelasan panjang dan lengkap.", 2)
+    pesan_galat = galat.value.messages[0]
+    assert (
+        "Jawaban indikator E1.1 sudah diubah di tab atau jendela lain oleh Operator Alfa pada" in pesan_galat
+    )
+    assert "(sekarang level 3)" in pesan_galat
+    assert "Isian Anda belum disimpan dan masih ada di formulir" in pesan_galat
+
+
+def test_the_autosave_saves_and_refuses_a_stale_version(operator, operator_a, peserta_a, e11):
+    url = reverse("mandiri:simpan_jawaban", args=[TAHUN, "E1.1"])
+    htmx = {"HTTP_HX_REQUEST": "true"}
+
+    pertama = operator.post(url, {"penjelasan": "Baru mulai menulis", "versi": 0}, **htmx)
+    kedua = operator.post(url, {"level": 3, "penjelasan": "Lengkap", "versi": 1}, **htmx)
+    basi = operator.post(url, {"level": 1, "penjelasan": "Dari tab lama", "versi": 1}, **htmx)
+
+    assert 'data-testid="jawaban-tersimpan"' in pertama.content.decode()
+    assert pertama["HX-Trigger"] == '{"tersimpan": {}}'
+    assert 'id="id_versi" value="2"' in kedua.content.decode()
+    assert "sudah diubah di tab atau jendela lain" in basi.content.decode()
+    assert "HX-Trigger" not in basi
+    jawaban = JawabanMandiri.objects.get(peserta=peserta_a, indikator=e11)
+    assert (jawaban.level, jawaban.penjelasan, jawaban.versi) == (3, "Lengkap", 2)
+
+
+def test_a_stale_form_post_keeps_what_the_operator_typed(operator, operator_a, peserta_a, e11):
+    services.simpan_jawaban(
+        peserta=peserta_a, indikator=e11, level=3, penjelasan="Terbaru", versi=0, oleh=operator_a
+    )
+
+    response = operator.post(
+        halaman("E1.1"), {"aksi": "jawaban", "level": 2, "penjelasan": "Teks panjang saya", "versi": 0}
+    )
+
+    form = response.context["jawaban_form"]
+    assert "sudah diubah di tab atau jendela lain" in str(form.non_field_errors())
+    assert (form["level"].value(), form["penjelasan"].value()) == ("2", "Teks panjang saya")
+    assert "Teks panjang saya" in response.content.decode()
+    assert JawabanMandiri.objects.get(peserta=peserta_a, indikator=e11).penjelasan == "Terbaru"
