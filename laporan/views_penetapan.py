@@ -114,6 +114,7 @@ def penetapan(request, tahun, forms=None):
             umumkan_form=forms.get("umumkan") or UmumkanForm(),
             tarik_form=forms.get("tarik") or AlasanForm(),
             terbit=aktif.terbit(timezone.now()),
+            cabut_form=forms.get("cabut"),
         )
     if aktif is not None:
         konteks.update(
@@ -367,16 +368,20 @@ def kemajuan_sertifikat(request, tahun):
 def cabut(request, tahun, kode):
     sertifikat = get_object_or_404(Sertifikat, penghargaan__penetapan__periode__tahun=tahun, kode=kode)
     form = AlasanForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Tuliskan alasan pencabutan."))
+    if sertifikat.dicabut_pada:  # revoked meanwhile (another tab, a colleague): nothing left to do
+        messages.info(request, _("Sertifikat %(nomor)s sudah dicabut.") % {"nomor": sertifikat.nomor})
         return _kembali(tahun)
-    try:
-        services.cabut(sertifikat=sertifikat, alasan=form.cleaned_data["alasan"], oleh=request.user)
-    except ValidationError as exc:
-        pesan_galat(request, exc)
-    else:
-        messages.warning(request, _("Sertifikat %(nomor)s dicabut.") % {"nomor": sertifikat.nomor})
-    return _kembali(tahun)
+    if form.is_valid():
+        try:
+            services.cabut(sertifikat=sertifikat, alasan=form.cleaned_data["alasan"], oleh=request.user)
+        except ValidationError as exc:
+            form.add_error("alasan", exc)
+        else:
+            messages.warning(request, _("Sertifikat %(nomor)s dicabut.") % {"nomor": sertifikat.nomor})
+            return _kembali(tahun)
+    # Refused: shown beside that certificate, with the reason as typed.
+    form.kode = sertifikat.kode
+    return penetapan(request, tahun=tahun, forms={"cabut": form})
 
 
 @tetapkan

@@ -134,6 +134,11 @@ class BarisModerasi:
         levels = [n.level for n in self.nilai]
         return max(levels) - min(levels)
 
+    @property
+    def kunci(self):
+        """The row's key in the form it posts ("peserta-indikator")."""
+        return f"{self.peserta.pk}-{self.indikator.pk}"
+
 
 def perlu_moderasi(periode, *, peserta=None):
     """Indicators whose submitted levels differ by at least the period's threshold, largest gap first."""

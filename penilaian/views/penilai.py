@@ -7,9 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import trigger_client_event
 from rules.contrib.views import permission_required
 
-from bkn_award.halaman import halaman, pesan_form, pesan_galat
+from bkn_award.halaman import halaman, pesan_galat
 from instansi.models import Pengguna, Peran
 
 from .. import queries, services
@@ -91,7 +92,7 @@ def simpan_nilai(request, pk, kode):
         return redirect(f"{reverse('penilai:lembar', args=[pk])}#indikator-{indikator.pk}")
     level_mandiri = lembar.peserta.jawaban.filter(indikator=indikator).values_list("level", flat=True).first()
     jumlah_dinilai = lembar.nilai.filter(level__isnull=False).count()
-    return render(
+    response = render(
         request,
         "penilaian/lembar.html#status_simpan",
         {
@@ -111,6 +112,9 @@ def simpan_nilai(request, pk, kode):
             "oob": True,
         },
     )
+    if not galat:
+        trigger_client_event(response, "tersimpan")  # the page no longer warns before leaving
+    return response
 
 
 @menilai
@@ -342,10 +346,36 @@ def kemajuan(request, tahun):
     )
 
 
+def _pk(nilai):
+    """A posted id as the rows know it (an int); anything else matches no row."""
+    return int(nilai) if nilai and nilai.isdigit() else None
+
+
+def _isian_ditolak(form, exc=None):
+    """What a refused form held, to show again beside its row: the values as typed, and why."""
+    if exc is not None:
+        form.add_error(None, exc)
+    return {"data": form.data, "galat": [e for errors in form.errors.values() for e in errors]}
+
+
 @moderasi_perm
-def moderasi(request, tahun):
+def moderasi(request, tahun, ditolak=None):
+    """The chair's page; ``ditolak`` re-shows a refused form's input, and why, beside its row."""
     periode = queries.get_periode(tahun)
     baris = queries.perlu_moderasi(periode)
+    tinjauan = list(queries.tinjauan_konflik(periode))
+    ditolak = ditolak or {}
+    # A refused form whose row is not on the page (it no longer needs the chair): say why at the top.
+    tampil = {
+        "moderasi": {b.kunci for b in baris},
+        "kembali": {n.lembar_id for b in baris for n in b.nilai},
+        "konflik": {t.pk for t in tinjauan},
+    }
+    for jenis, isian in ditolak.items():
+        for kunci, isi in isian.items():
+            if kunci not in tampil[jenis]:
+                for pesan in isi["galat"]:
+                    messages.error(request, pesan)
     return render(
         request,
         "penilaian/moderasi.html",
@@ -353,40 +383,12 @@ def moderasi(request, tahun):
             "periode": periode,
             "baris_list": baris,
             "belum": sum(1 for b in baris if b.moderasi is None),
-            "tinjauan_list": queries.tinjauan_konflik(periode),
+            "tinjauan_list": tinjauan,
+            "isian_moderasi": ditolak.get("moderasi", {}),
+            "isian_kembali": ditolak.get("kembali", {}),
+            "isian_konflik": ditolak.get("konflik", {}),
         },
     )
-
-
-@moderasi_perm
-@require_POST
-def konflik_putuskan(request, tahun):
-    periode = queries.get_periode(tahun)
-    form = PutuskanKonflikForm(request.POST, periode=periode)
-    if form.is_valid():
-        tinjauan = form.cleaned_data["tinjauan"]
-        terima = form.cleaned_data["keputusan"]
-        try:
-            services.putuskan_konflik(
-                tinjauan=tinjauan, terima=terima, catatan=form.cleaned_data["catatan"], oleh=request.user
-            )
-        except ValidationError as exc:
-            pesan_galat(request, exc)
-        else:
-            lembar = tinjauan.lembar
-            pesan = (
-                _(
-                    "Konflik diterima: lembar %(nama)s untuk %(instansi)s dibatalkan; instansi perlu penilai lain."
-                )
-                if terima
-                else _("Konflik ditolak: lembar %(nama)s untuk %(instansi)s tetap dihitung.")
-            )
-            messages.success(
-                request, pesan % {"nama": lembar.penilai.nama, "instansi": lembar.peserta.instansi.nama}
-            )
-    else:
-        pesan_form(request, form)
-    return redirect("penilaian:moderasi", tahun=tahun)
 
 
 @moderasi_perm
@@ -405,7 +407,7 @@ def moderasi_tetapkan(request, tahun):
                 oleh=request.user,
             )
         except ValidationError as exc:
-            pesan_galat(request, exc)
+            form.add_error(None, exc)
         else:
             messages.success(
                 request,
@@ -416,9 +418,9 @@ def moderasi_tetapkan(request, tahun):
                     "level": data["level"],
                 },
             )
-    else:
-        pesan_form(request, form)
-    return redirect("penilaian:moderasi", tahun=tahun)
+            return redirect("penilaian:moderasi", tahun=tahun)
+    kunci = f"{request.POST.get('peserta')}-{request.POST.get('indikator')}"
+    return moderasi(request, tahun, ditolak={"moderasi": {kunci: _isian_ditolak(form)}})
 
 
 @moderasi_perm
@@ -431,16 +433,49 @@ def lembar_kembalikan(request, tahun):
         try:
             services.kembalikan_lembar(lembar=lembar, catatan=form.cleaned_data["catatan"], oleh=request.user)
         except ValidationError as exc:
-            pesan_galat(request, exc)
+            form.add_error(None, exc)
         else:
             messages.success(
                 request,
                 _("Lembar %(nama)s untuk %(instansi)s dikembalikan.")
                 % {"nama": lembar.penilai.nama, "instansi": lembar.peserta.instansi.nama},
             )
-    else:
-        pesan_form(request, form)
-    return redirect("penilaian:moderasi", tahun=tahun)
+            return redirect("penilaian:moderasi", tahun=tahun)
+    return moderasi(
+        request, tahun, ditolak={"kembali": {_pk(request.POST.get("lembar")): _isian_ditolak(form)}}
+    )
+
+
+@moderasi_perm
+@require_POST
+def konflik_putuskan(request, tahun):
+    periode = queries.get_periode(tahun)
+    form = PutuskanKonflikForm(request.POST, periode=periode)
+    if form.is_valid():
+        tinjauan = form.cleaned_data["tinjauan"]
+        terima = form.cleaned_data["keputusan"]
+        try:
+            services.putuskan_konflik(
+                tinjauan=tinjauan, terima=terima, catatan=form.cleaned_data["catatan"], oleh=request.user
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            lembar = tinjauan.lembar
+            pesan = (
+                _(
+                    "Konflik diterima: lembar %(nama)s untuk %(instansi)s dibatalkan; instansi perlu penilai lain."
+                )
+                if terima
+                else _("Konflik ditolak: lembar %(nama)s untuk %(instansi)s tetap dihitung.")
+            )
+            messages.success(
+                request, pesan % {"nama": lembar.penilai.nama, "instansi": lembar.peserta.instansi.nama}
+            )
+            return redirect("penilaian:moderasi", tahun=tahun)
+    return moderasi(
+        request, tahun, ditolak={"konflik": {_pk(request.POST.get("tinjauan")): _isian_ditolak(form)}}
+    )
 
 
 @pantau

@@ -191,7 +191,7 @@ def _kembali_ke_peserta(request, tahun):
 
 
 @kelola_periode
-def peserta(request, tahun):
+def peserta(request, tahun, subkelompok_form=None):
     periode = queries.get_periode(tahun)
     subkelompok_list = list(SubKelompok.objects.filter(periode=periode))
     pilihan_sub = request.GET.get("subkelompok")
@@ -213,7 +213,7 @@ def peserta(request, tahun):
                 initial={"jenis": [jenis.value for jenis, n, _aktif in per_jenis if n]}
             ),
             "tambah_form": TambahPesertaForm(queryset=queries.bukan_peserta(periode)),
-            "subkelompok_form": SubKelompokForm(),
+            "subkelompok_form": subkelompok_form or SubKelompokForm(),
             "subkelompok_list": subkelompok_list,
             "subkelompok_dipilih": subkelompok,
             "bisa_ubah_peserta": periode.tahap == Tahap.PERSIAPAN,
@@ -286,12 +286,12 @@ def subkelompok_buat(request, tahun):
         try:
             sub = services.buat_subkelompok(periode=periode, **form.cleaned_data)
         except ValidationError as exc:
-            pesan_galat(request, exc)
+            form.add_error("nama", exc)
         else:
             messages.success(request, _("Subkelompok %(nama)s dibuat.") % {"nama": sub.nama})
-    else:
-        messages.error(request, _("Isi kelompok dan nama subkelompok."))
-    return redirect("penilaian:peserta", tahun=tahun)
+            return redirect("penilaian:peserta", tahun=tahun)
+    # Refused: the page again, with what was typed and why beside it.
+    return peserta(request, tahun=tahun, subkelompok_form=form)
 
 
 @kelola_periode

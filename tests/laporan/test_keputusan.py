@@ -355,3 +355,26 @@ def test_the_agency_sees_the_rank_the_panel_gave_it(client_of, admin_bkn, batas_
     html = response.content.decode()
     assert "Peringkat bersama diputuskan panel: B lebih lengkap pada bukti E1." in html
     assert "Peringkat bersama diputuskan panel: Keduanya layak." in html
+
+
+def test_a_refused_revocation_is_explained_beside_its_certificate(client_of, admin_bkn, diumumkan):
+    _penetapan, peserta = diumumkan
+    sertifikat = Sertifikat.objects.get(
+        penghargaan__peserta=peserta["C"], penghargaan__kategori__kode="UTAMA"
+    )
+    client = client_of(admin_bkn)
+
+    kosong = client.post(reverse("laporan:cabut", args=[TAHUN, sertifikat.kode]), {"alasan": " "})
+    services.cabut(sertifikat=sertifikat, alasan="Dokumen palsu", oleh=admin_bkn)
+    lagi = client.post(
+        reverse("laporan:cabut", args=[TAHUN, sertifikat.kode]), {"alasan": "Lagi"}, follow=True
+    )
+
+    assert kosong.status_code == 200
+    assert (
+        kosong.context["cabut_form"].errors["alasan"] == ["This field is required."]
+        or kosong.context["cabut_form"].errors["alasan"]
+    )
+    assert 'data-testid="galat-cabut"' in kosong.content.decode()
+    assert f"Sertifikat {sertifikat.nomor} sudah dicabut." in pesan(lagi)
+    assert Sertifikat.objects.get(pk=sertifikat.pk).alasan_cabut == "Dokumen palsu"

@@ -1,9 +1,12 @@
 """Submitted work nobody can retract: conflicts declared after submission go to the chair; moderation by the
 chair or an admin, never written twice."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from penilaian import services
 from penilaian.models import (
@@ -84,7 +87,9 @@ def test_the_chair_accepts_a_conflict_the_sheet_is_cancelled_and_the_agency_need
         {"tinjauan": tinjauan.pk, "keputusan": "terima", "catatan": ""},
         follow=True,
     )
-    assert "Tuliskan alasan keputusan." in pesan(tanpa_alasan)
+    assert "Tuliskan alasan keputusan." in tanpa_alasan.content.decode()
+    assert 'value="terima" id="terima-' in tanpa_alasan.content.decode()
+    assert 'checked><label class="form-check-label small" for="terima-' in tanpa_alasan.content.decode()
     response = client.post(
         reverse("penilaian:konflik_putuskan", args=[TAHUN]),
         {"tinjauan": tinjauan.pk, "keputusan": "terima", "catatan": "Hubungan keluarga langsung."},
@@ -199,3 +204,29 @@ def test_an_admin_refused_a_page_of_another_role_is_not_told_to_ask_the_admin(cl
     html = response.content.decode()
     assert "hubungi Admin BKN" not in html
     assert "Halaman ini untuk peran lain" in html
+
+
+def test_a_refused_return_keeps_the_note_typed(client_of, ketua, beda_pendapat, lembar_dikirim):
+    lembar_dikirim.periode.jadwal.filter(tahap=Tahap.VERIFIKASI).update(
+        mulai=timezone.now() - timedelta(days=2), selesai=timezone.now() - timedelta(minutes=1)
+    )
+
+    response = client_of(ketua).post(
+        reverse("penilaian:lembar_kembalikan", args=[TAHUN]),
+        {"lembar": lembar_dikirim.pk, "catatan": "Periksa lagi bukti SK ANJAB."},
+    )
+
+    html = response.content.decode()
+    assert 'data-testid="galat-kembali"' in html
+    assert "pengembalian lembar tidak dapat disimpan lagi" in html
+    assert 'value="Periksa lagi bukti SK ANJAB."' in html
+    lembar_dikirim.refresh_from_db()
+    assert lembar_dikirim.status == StatusLembar.DIKIRIM
+
+
+def test_a_refused_form_whose_row_is_gone_says_why_at_the_top(client_of, ketua, lembar_dikirim):
+    response = client_of(ketua).post(
+        reverse("penilaian:lembar_kembalikan", args=[TAHUN]), {"lembar": lembar_dikirim.pk, "catatan": ""}
+    )
+
+    assert "Tuliskan catatan untuk penilai." in pesan(response)

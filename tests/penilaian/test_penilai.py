@@ -439,7 +439,11 @@ def test_the_chair_settles_a_final_value_with_a_reason(client_of, ketua, dua_lem
     tanpa_alasan = client.post(
         url, {"peserta": peserta_a.pk, "indikator": e11.pk, "level": 2, "alasan": ""}, follow=True
     )
-    assert "Tuliskan alasan nilai akhir." in pesan(tanpa_alasan)
+    # Refused beside its row, with the chosen level kept.
+    html = tanpa_alasan.content.decode()
+    assert "Tuliskan alasan nilai akhir." in html
+    assert '<option value="2" selected>2</option>' in html
+    assert not Moderasi.objects.exists()
     response = client.post(
         url,
         {"peserta": peserta_a.pk, "indikator": e11.pk, "level": 2, "alasan": "SK ada, belum mutakhir."},

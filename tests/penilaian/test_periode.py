@@ -325,6 +325,21 @@ def test_sub_groups_split_a_kind(client_of, admin_bkn, periode_siap, instansi_a,
     assert periode_siap.peserta.get(instansi=instansi_b).subkelompok is None
 
 
+def test_a_refused_sub_group_keeps_what_was_typed(client_of, admin_bkn, periode_siap):
+    client = client_of(admin_bkn)
+    client.post(url("subkelompok_buat", periode_siap), {"jenis": "kabupaten", "nama": "Kabupaten Tipe A"})
+
+    response = client.post(
+        url("subkelompok_buat", periode_siap), {"jenis": "kabupaten", "nama": "kabupaten tipe a"}
+    )
+
+    form = response.context["subkelompok_form"]
+    assert form.errors["nama"] == ["Subkelompok kabupaten tipe a sudah ada."]
+    assert (form["jenis"].value(), form["nama"].value()) == ("kabupaten", "kabupaten tipe a")
+    assert 'value="kabupaten tipe a"' in response.content.decode()
+    assert SubKelompok.objects.filter(periode=periode_siap).count() == 1
+
+
 def test_a_sub_group_takes_only_its_own_kind(admin_bkn, periode_siap):
     kota = SubKelompok.objects.create(periode=periode_siap, jenis=JenisInstansi.KOTA, nama="Kota Besar")
 
