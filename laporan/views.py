@@ -16,6 +16,7 @@ from openpyxl.styles import Font, PatternFill
 from rules.contrib.views import permission_required
 
 from bkn_award.halaman import pesan_galat
+from bkn_award.lembar_kerja import tambah_baris
 from penilaian.queries import get_periode
 
 from . import queries, services
@@ -142,7 +143,7 @@ def ekspor(request, tahun, pk):
         ["Pemecah seri kategori elemen", param["pemecah_seri"]["elemen"]],
         *[[f"Predikat {nama}", f"≥ {batas}"] for nama, batas in param["predikat"]],
     ]:
-        info.append(baris)
+        tambah_baris(info, baris)
     info.column_dimensions["A"].width = 32
     info.column_dimensions["B"].width = 70
     elemen = [e[0] for e in param["elemen"]]
@@ -162,13 +163,14 @@ def ekspor(request, tahun, pk):
     ]
     for kategori in queries.kategori_diperingkat(periode):
         ws = wb.create_sheet(kategori.kode[:31])
-        ws.append(kepala)
+        tambah_baris(ws, kepala)
         for cell in ws[1]:
             cell.font = Font(bold=True, color="FFFFFF")
             cell.fill = PatternFill("solid", start_color="0F2F6B")
         for b in queries.tabel_peringkat(snapshot, kategori):
             h = b.hasil
-            ws.append(
+            tambah_baris(
+                ws,
                 [
                     b.kelompok,
                     b.peringkat,
@@ -183,7 +185,7 @@ def ekspor(request, tahun, pk):
                     h.jumlah_moderasi,
                     "ya" if b.seri else "",
                     f"{h.predikat} (sementara)" if sementara and h.predikat else h.predikat,
-                ]
+                ],
             )
         ws.freeze_panes = "A2"
         ws.column_dimensions["D"].width = 50

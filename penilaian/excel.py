@@ -15,6 +15,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
+from bkn_award.lembar_kerja import tambah_baris
+
 from .instrumen import (
     Bukti,
     ElemenData,
@@ -74,7 +76,7 @@ def tulis(instrumen):
     petunjuk = wb.active
     petunjuk.title = SHEET_PETUNJUK
     for baris in PETUNJUK:
-        petunjuk.append([baris])
+        tambah_baris(petunjuk, [baris])
     petunjuk["A1"].font = Font(bold=True, size=14)
     petunjuk.column_dimensions["A"].width = 120
 
@@ -92,13 +94,13 @@ def tulis(instrumen):
     header_fill = PatternFill("solid", start_color="0F2F6B")
     for nama, (kolom, lebar) in SHEETS.items():
         ws = wb.create_sheet(nama)
-        ws.append(kolom)
+        tambah_baris(ws, kolom)
         for cell in ws[1]:
             cell.font = Font(bold=True, color="FFFFFF")
             cell.fill = header_fill
             cell.alignment = Alignment(vertical="center")
         for row in rows[nama]:
-            ws.append(row)
+            tambah_baris(ws, row)
         for n, width in enumerate(lebar, start=1):
             ws.column_dimensions[ws.cell(row=1, column=n).column_letter].width = width
         for row in ws.iter_rows(min_row=2):
