@@ -169,6 +169,12 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 # Lock the pair (username, address): one attacker cannot lock a colleague out
 # from another office, and one address cannot try every username.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# ...and one account, from any addresses, at a higher limit (instansi/akun.py): guessing one
+# password from many addresses stops too.
+AXES_FAILURE_LIMIT_AKUN = env_int("AXES_FAILURE_LIMIT_AKUN", 20)
+# Password reset: requests per client address, and mails per e-mail address, in an hour.
+RESET_SANDI_PER_JAM = env_int("RESET_SANDI_PER_JAM", 5)
+RESET_SANDI_PER_SUREL = env_int("RESET_SANDI_PER_SUREL", 3)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "instansi.views.login_terkunci"
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)

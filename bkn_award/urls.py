@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from instansi.forms import FormMasuk
+from instansi.views import LupaSandiView, MasukView
 from laporan.urls import publik_patterns
 from penilaian.urls import mandiri_patterns, penilai_patterns
 from penilaian.views.mandiri import unduh_bukti
@@ -10,11 +10,7 @@ from penilaian.views.mandiri import unduh_bukti
 from . import views
 
 auth_patterns = [
-    path(
-        "masuk/",
-        auth_views.LoginView.as_view(authentication_form=FormMasuk, redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("masuk/", MasukView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("kata-sandi/ubah/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
@@ -22,7 +18,7 @@ auth_patterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("kata-sandi/lupa/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("kata-sandi/lupa/", LupaSandiView.as_view(), name="password_reset"),
     path(
         "kata-sandi/lupa/terkirim/",
         auth_views.PasswordResetDoneView.as_view(),

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from .akun import akun_dibatasi, pesan_terkunci
 from .models import Instansi, JenisInstansi
 from .queries import provinsi_list
 
@@ -43,3 +44,9 @@ class FormMasuk(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Nama pengguna")
         self.fields["password"].label = _("Kata sandi")
+
+    def clean(self):
+        # Too many failures for this account from any addresses: no password is even tried.
+        if akun_dibatasi(self.data.get("username", "")):
+            raise forms.ValidationError(pesan_terkunci(), code="dibatasi")
+        return super().clean()

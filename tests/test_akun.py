@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from instansi import akun
 from instansi.models import Peran
 
 from .factories import KATA_SANDI
@@ -127,6 +128,41 @@ def test_throttling_one_user_does_not_lock_out_another(client, penilai, ketua, s
     assert login(client, ketua.username).status_code == 302
 
 
+def test_guessing_one_account_from_many_addresses_is_throttled(client, penilai, settings):
+    settings.AXES_FAILURE_LIMIT_AKUN = 12
+    # Four wrong passwords from each of three addresses: under the pair's limit of 5 every time.
+    for n in range(3):
+        for _attempt in range(4):
+            assert login(client, penilai.username, "salah", REMOTE_ADDR=f"10.0.0.{n}").status_code == 200
+
+    # The account's limit (12) is reached: a new address, even with the right password, is refused.
+    response = login(client, penilai.username, KATA_SANDI, REMOTE_ADDR="10.0.9.9")
+
+    assert response.status_code == 429
+    assert "Terlalu banyak percobaan masuk yang gagal untuk akun ini" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_few_failures_from_other_offices_do_not_lock_the_account(client, penilai, settings):
+    for n in range(3):
+        login(client, penilai.username, "salah", REMOTE_ADDR=f"10.0.1.{n}")
+
+    assert login(client, penilai.username, KATA_SANDI, REMOTE_ADDR="10.0.9.9").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("menit", "teks"), [(15, "15 menit"), (45, "45 menit"), (60, "1 jam"), (90, "1 jam 30 menit")]
+)
+def test_the_lockout_message_states_the_configured_cool_off(client, penilai, settings, menit, teks):
+    from datetime import timedelta
+
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=menit)
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        locked = login(client, penilai.username, "salah")
+
+    assert f"coba lagi dalam {teks} atau hubungi Admin BKN" in locked.content.decode()
+
+
 def test_logout_is_a_post_and_returns_to_login(client_of, penilai):
     client = client_of(penilai)
 
@@ -155,15 +191,24 @@ def test_password_change(client_of, penilai):
     assert penilai.check_password("Rahasia-Baru-2024")
 
 
-def test_password_reset_sends_an_indonesian_email_with_a_working_link(client, penilai):
-    response = client.post(reverse("password_reset"), {"email": penilai.email})
+def test_password_reset_sends_an_indonesian_email_with_a_working_link(
+    client, penilai, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://award.bkn.go.id"
+    with django_capture_on_commit_callbacks() as antrean:
+        response = client.post(reverse("password_reset"), {"email": penilai.email})
     assert response.status_code == 302
+    # The request only queued the work: no mail is sent while the user waits.
+    assert len(antrean) == 1
+    assert mail.outbox == []
+
+    akun.kirim_tautan_atur_sandi(email=penilai.email)  # what the worker runs
 
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.subject == "Atur ulang kata sandi BKN Award"
     assert penilai.username in message.body
-    link = re.search(r"http://testserver(/akun/kata-sandi/atur/\S+/)", message.body).group(1)
+    link = re.search(r"https://award\.bkn\.go\.id(/akun/kata-sandi/atur/\S+/)", message.body).group(1)
     form_page = client.get(link, follow=True)
     assert "Atur kata sandi baru" in form_page.content.decode()
     done = client.post(
@@ -173,3 +218,36 @@ def test_password_reset_sends_an_indonesian_email_with_a_working_link(client, pe
     assert done.status_code == 302
     penilai.refresh_from_db()
     assert penilai.check_password("Rahasia-Baru-2024")
+
+
+def test_a_reset_request_looks_the_same_whether_or_not_the_address_has_an_account(
+    client, penilai, django_assert_num_queries
+):
+    with django_assert_num_queries(0) as ada:
+        dikenal = client.post(reverse("password_reset"), {"email": penilai.email})
+    with django_assert_num_queries(0) as tidak:
+        asing = client.post(reverse("password_reset"), {"email": "tidak.ada@contoh.invalid"})
+
+    assert (dikenal.status_code, dikenal["Location"]) == (asing.status_code, asing["Location"])
+    assert len(ada.captured_queries) == len(tidak.captured_queries) == 0
+
+
+def test_reset_requests_are_limited_per_address(client, penilai, settings):
+    settings.RESET_SANDI_PER_JAM = 2
+    for _n in range(2):
+        assert client.post(reverse("password_reset"), {"email": penilai.email}).status_code == 302
+
+    lagi = client.post(reverse("password_reset"), {"email": penilai.email})
+    lain = client.post(reverse("password_reset"), {"email": penilai.email}, REMOTE_ADDR="10.1.1.1")
+
+    assert lagi.status_code == 429
+    assert "Terlalu banyak permintaan dari alamat ini." in lagi.content.decode()
+    assert lain.status_code == 302
+
+
+def test_one_address_gets_at_most_a_few_reset_mails_an_hour(penilai, settings):
+    settings.RESET_SANDI_PER_SUREL = 2
+    for _n in range(4):
+        akun.kirim_tautan_atur_sandi(email=penilai.email)
+
+    assert len(mail.outbox) == 2
