@@ -180,3 +180,28 @@ def test_settings_follow_the_environment():
         "id",
         "Asia/Jakarta",
     ]
+
+
+@pytest.mark.parametrize(
+    ("persona", "nama"),
+    [
+        ("admin_bkn", "beranda_admin"),
+        ("ketua", "beranda_ketua"),
+        ("penilai", "beranda_penilai"),
+        ("operator_a", "beranda_operator"),
+        ("penilai", "penilai:konflik"),
+        ("admin_bkn", "penilaian:periode_daftar"),
+    ],
+)
+def test_pages_of_a_signed_in_user_are_never_stored(client_of, request, persona, nama):
+    response = client_of(request.getfixturevalue(persona)).get(reverse(nama))
+
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+def test_public_pages_for_anonymous_visitors_keep_their_own_caching(client):
+    response = client.get(reverse("tentang"))
+
+    assert "no-store" not in response.get("Cache-Control", "")
