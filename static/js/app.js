@@ -57,29 +57,39 @@ document.addEventListener("click", (event) => {
 });
 
 // <form data-peringatan-belum-simpan>: warn before leaving the page while a change is not saved yet.
-// A change is saved when the server answers the autosave of the last change sent with the
-// "tersimpan" event (HX-Trigger), or when the form itself is submitted.
-const belumTersimpan = new Set();
+// What the user can edit (hidden fields aside) is compared with what the server last confirmed:
+// the autosave answer with the "tersimpan" event (HX-Trigger), or the form's own submission.
+const isianForm = (form) =>
+  JSON.stringify(
+    [...new FormData(form)].filter(([nama]) => form.elements[nama]?.type !== "hidden").map(([n, v]) => [n, String(v)]),
+  );
 const formPantauan = (el) => el?.closest?.("form[data-peringatan-belum-simpan]");
-const tandaiBerubah = (event) => {
-  const form = formPantauan(event.target);
-  if (!form) return;
-  form.dataset.perubahan = String(Number(form.dataset.perubahan || 0) + 1);
-  belumTersimpan.add(form);
+const catatTersimpan = (form, isian) => {
+  form.dataset.tersimpan = isian ?? isianForm(form);
 };
-document.addEventListener("input", tandaiBerubah);
-document.addEventListener("change", tandaiBerubah);
+document.addEventListener("htmx:load", (event) => {
+  const el = event.detail.elt;
+  [el, ...el.querySelectorAll("form")].forEach((form) => {
+    if (form.matches?.("form[data-peringatan-belum-simpan]") && form.dataset.tersimpan === undefined) catatTersimpan(form);
+  });
+});
+document.querySelectorAll("form[data-peringatan-belum-simpan]").forEach((form) => catatTersimpan(form));
 document.addEventListener("htmx:beforeRequest", (event) => {
   const form = formPantauan(event.detail.elt);
-  if (form) form.dataset.dikirim = form.dataset.perubahan || "0";
+  if (form) form.dataset.dikirim = isianForm(form);
 });
 document.addEventListener("tersimpan", (event) => {
   const form = formPantauan(event.target);
-  if (form && form.dataset.dikirim === (form.dataset.perubahan || "0")) belumTersimpan.delete(form);
+  if (form && form.dataset.dikirim !== undefined) catatTersimpan(form, form.dataset.dikirim);
 });
-document.addEventListener("submit", (event) => belumTersimpan.delete(event.target));
+document.addEventListener("submit", (event) => {
+  if (event.target.matches("form[data-peringatan-belum-simpan]")) catatTersimpan(event.target);
+});
 window.addEventListener("beforeunload", (event) => {
-  if (belumTersimpan.size) {
+  const belumTersimpan = [...document.querySelectorAll("form[data-peringatan-belum-simpan]")].some(
+    (form) => form.dataset.tersimpan !== undefined && form.dataset.tersimpan !== isianForm(form),
+  );
+  if (belumTersimpan) {
     event.preventDefault();
     event.returnValue = "";
   }
