@@ -1,14 +1,23 @@
-"""Peak memory of the web process while it takes a 50 MB evidence upload.
+"""Peak memory of the web process while it takes a 50 MB evidence upload, and the worst bad files.
 
 Starts the real application (runserver, one thread, its own SQLite database and
 files in a temporary folder), signs in as the demo operator, streams a 50 MB PDF
 from disk to the indicator page, and reads the server process's peak resident
 memory (VmHWM, reset just before the upload) against its idle size.
 
-    .venv/bin/python bench/upload_memory.py            # goal: peak above idle < 30 MB
+Then it uploads, through the same server, the worst files of the checker's corpus
+(tests/penilaian/berkas_uji.py builds them): a DOCX of 225,000 parts, a zip bomb,
+a pixel bomb, PDFs built to keep pypdf busy or fill its index, images of millions
+of parts; and the heaviest files that are accepted. For each it prints the
+verdict, the request's wall time, the server's CPU time and its peak memory above
+idle.
+
+    .venv/bin/python bench/upload_memory.py   # goals: 50 MB PDF < +30 MB; each bad file < 2 s, < +50 MB
 """
 
+import html
 import http.client
+import io
 import os
 import re
 import subprocess
@@ -20,6 +29,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # tests.penilaian.berkas_uji builds the corpus
 PORT = 8765
 UKURAN_MB = 50
 TAHUN = 2025  # the demo period open for self-assessment
@@ -34,6 +44,51 @@ def buat_pdf(path, megabita):
     writer.add_attachment("lampiran.bin", os.urandom(megabita * 1024 * 1024))
     with open(path, "wb") as f:
         writer.write(f)
+
+
+def korpus():
+    """(label, file name, builder, accepted?) of the worst files for the content check."""
+    from PIL import Image
+
+    from tests.penilaian import berkas_uji
+
+    def jpg_progresif_49mp():
+        buffer = io.BytesIO()
+        Image.effect_noise((7_000, 7_000), 32).convert("RGB").save(
+            buffer, "JPEG", progressive=True, quality=80
+        )
+        return buffer.getvalue()
+
+    def pdf_1000_halaman():
+        from pypdf import PdfWriter
+
+        writer = PdfWriter()
+        for nomor in range(1_000):
+            writer.add_blank_page(595, 842)
+            writer.add_outline_item(title=f"Bab {nomor + 1}", page_number=nomor)
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        return buffer.getvalue()
+
+    return [
+        ("DOCX, 225.000 bagian", "bagian.docx", lambda: berkas_uji.docx_banyak_bagian(225_000), False),
+        ("DOCX, bom zip 1 GB", "bom.docx", lambda: berkas_uji.docx_bom(1024), False),
+        ("PNG 12.000 x 12.000, bom piksel", "bom.png", lambda: berkas_uji.png_mentah(12_000, 12_000), False),
+        ("PDF, xref 950.000 entri", "xref.pdf", lambda: berkas_uji.pdf_xref_raksasa(950_000), False),
+        ("PDF, 60 object stream rusak", "objstm.pdf", lambda: berkas_uji.pdf_objstm_berat(60), False),
+        ("JPG, 5 juta segmen", "segmen.jpg", lambda: berkas_uji.jpg_banyak_segmen(5_000_000), False),
+        ("PNG, 1,6 juta chunk", "chunk.png", lambda: berkas_uji.png_banyak_chunk(1_600_000), False),
+        ("PNG 7.000 x 7.000 (49 MP)", "pindaian.png", lambda: berkas_uji.png_mentah(7_000, 7_000), True),
+        ("JPG progresif 7.000 x 7.000", "foto.jpg", jpg_progresif_49mp, True),
+        ("PDF 1.000 halaman + 1.000 bookmark", "laporan.pdf", pdf_1000_halaman, True),
+    ]
+
+
+def detik_cpu(pid):
+    """User + system CPU seconds of a process so far."""
+    with open(f"/proc/{pid}/stat") as f:
+        bidang = f.read().rsplit(")", 1)[1].split()
+    return (int(bidang[11]) + int(bidang[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def kb_proses(pid, kunci):
@@ -73,7 +128,7 @@ class Klien:
         )
         return self._kirim("POST", url, body.encode(), {"Content-Type": "application/x-www-form-urlencoded"})
 
-    def unggah(self, url, path, fields):
+    def unggah(self, url, path, fields, content_type="application/pdf"):
         batas = uuid.uuid4().hex
         fields = {**fields, "csrfmiddlewaretoken": self.cookies["csrftoken"]}
         awal = "".join(
@@ -82,7 +137,7 @@ class Klien:
         )
         awal += (
             f'--{batas}\r\nContent-Disposition: form-data; name="berkas"; filename="{Path(path).name}"\r\n'
-            "Content-Type: application/pdf\r\n\r\n"
+            f"Content-Type: {content_type}\r\n\r\n"
         )
         akhir = f"\r\n--{batas}--\r\n".encode()
         panjang = len(awal.encode()) + os.path.getsize(path) + len(akhir)
@@ -100,6 +155,30 @@ class Klien:
             potongan(),
             {"Content-Type": f"multipart/form-data; boundary={batas}", "Content-Length": str(panjang)},
         )
+
+
+def galat_unggah(isi):
+    return re.findall(r"invalid-feedback[^>]*>\s*(?:<p[^>]*>)?\s*(?:<strong>)?([^<]+)", isi.decode())
+
+
+def ukur_unggahan(klien, pid, path, diterima):
+    """Upload one file; (wall seconds, server CPU seconds, peak KB above idle, verdict)."""
+    time.sleep(0.3)
+    idle = kb_proses(pid, "VmRSS")
+    with open(f"/proc/{pid}/clear_refs", "w") as f:
+        f.write("5")
+    cpu = detik_cpu(pid)
+    mulai = time.perf_counter()
+    resp, isi = klien.unggah(
+        f"/penilaian-mandiri/{TAHUN}/E1.2/", path, {"aksi": "unggah"}, "application/octet-stream"
+    )
+    detik = time.perf_counter() - mulai
+    cpu = detik_cpu(pid) - cpu
+    tambah = kb_proses(pid, "VmHWM") - idle
+    pesan = "diterima" if resp.status == 302 else " ".join(galat_unggah(isi)) or f"HTTP {resp.status}"
+    if (resp.status == 302) != diterima or resp.status not in (200, 302):
+        raise SystemExit(f"{path.name}: unexpected {resp.status}: {pesan}")
+    return detik, cpu, tambah, html.unescape(pesan).strip()
 
 
 def main():
@@ -120,6 +199,11 @@ def main():
         buat_pdf(pdf, UKURAN_MB)
         kecil = Path(tmp) / "bukti-kecil.pdf"
         buat_pdf(kecil, 1)
+        berkas_korpus = []
+        for label, nama, buat, diterima in korpus():
+            path = Path(tmp) / nama
+            path.write_bytes(buat())
+            berkas_korpus.append((label, path, diterima))
 
         server = subprocess.Popen(  # noqa: S603
             [*manage, "runserver", f"127.0.0.1:{PORT}", "--noreload", "--nothreading"],
@@ -154,8 +238,12 @@ def main():
             detik = time.perf_counter() - mulai
             puncak = kb_proses(server.pid, "VmHWM")
             if resp.status != 302:
-                galat = re.findall(r"invalid-feedback[^>]*>\s*(?:<strong>)?([^<]+)", isi.decode())
-                raise SystemExit(f"upload refused ({resp.status}): {galat}")
+                raise SystemExit(f"upload refused ({resp.status}): {galat_unggah(isi)}")
+
+            hasil_korpus = [
+                (label, path.stat().st_size, *ukur_unggahan(klien, server.pid, path, diterima))
+                for label, path, diterima in berkas_korpus
+            ]
         finally:
             server.terminate()
             server.wait()
@@ -180,6 +268,12 @@ def main():
     print(f"server process RSS idle:   {idle / 1024:7.1f} MB")
     print(f"server process RSS peak:   {puncak / 1024:7.1f} MB")
     print(f"peak above idle:           {(puncak - idle) / 1024:7.1f} MB (goal: under 30 MB)")
+    print()
+    print("content check of the worst files (goal for bad files: under 2 s and under +50 MB):")
+    print(f"{'file':34} {'size':>8} {'wall':>7} {'cpu':>7} {'peak':>9}  verdict")
+    for label, ukuran, detik, cpu, tambah, pesan in hasil_korpus:
+        ukuran = f"{ukuran / 1024 / 1024:.1f} MB"
+        print(f"{label:34} {ukuran:>8} {detik:6.2f}s {cpu:6.2f}s {tambah / 1024:+7.1f}MB  {pesan[:90]}")
 
 
 if __name__ == "__main__":
