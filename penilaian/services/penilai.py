@@ -176,6 +176,7 @@ def putuskan_konflik(*, tinjauan, terima, catatan, oleh):
         periode, TAHAP_MENILAI, _("Pernyataan konflik tidak dapat diputuskan pada tahap %(tahap)s.")
     )
     _pastikan_sebelum_batas(periode, _("keputusan konflik"))
+    _pastikan_bebas_konflik(oleh, tinjauan.konflik.instansi)
     catatan = catatan.strip()
     if not catatan:
         raise ValidationError(_("Tuliskan alasan keputusan."), code="catatan")
@@ -520,6 +521,19 @@ def _pastikan_sebelum_batas(periode, apa):
         raise ValidationError(alasan, code="lewat_batas")
 
 
+def _pastikan_bebas_konflik(oleh, instansi):
+    """The panel chair does not settle scores of an agency it may not score itself (admins may)."""
+    if oleh.peran == Peran.KETUA and instansi.pk in instansi_terlarang(oleh):
+        raise ValidationError(
+            _(
+                "Anda tidak dapat memutuskan nilai %(instansi)s: instansi ini instansi asal, wilayah, atau "
+                "konflik kepentingan Anda. Keputusan untuk instansi ini diambil admin."
+            )
+            % {"instansi": instansi.nama},
+            code="konflik",
+        )
+
+
 def _kunci_lembar(lembar):
     lembar = LembarPenilaian.objects.select_for_update().select_related("periode").get(pk=lembar.pk)
     alasan = alasan_lembar_terkunci(lembar)
@@ -618,6 +632,7 @@ def moderasi_nilai(*, peserta, indikator, level, alasan, oleh):
     periode = _kunci_periode(peserta.periode)
     _pastikan_tahap(periode, TAHAP_MENILAI, _("Moderasi tidak dapat dilakukan pada tahap %(tahap)s."))
     _pastikan_sebelum_batas(periode, _("nilai akhir"))
+    _pastikan_bebas_konflik(oleh, peserta.instansi)
     alasan = alasan.strip()
     if not alasan:
         raise ValidationError(_("Tuliskan alasan nilai akhir."), code="alasan")
@@ -646,9 +661,14 @@ def moderasi_nilai(*, peserta, indikator, level, alasan, oleh):
 @transaction.atomic
 def kembalikan_lembar(*, lembar, catatan, oleh):
     """Send a submitted sheet back to its evaluator with a note; it becomes editable again."""
-    lembar = LembarPenilaian.objects.select_for_update().select_related("periode").get(pk=lembar.pk)
+    lembar = (
+        LembarPenilaian.objects.select_for_update(of=("self",))
+        .select_related("periode", "peserta__instansi")
+        .get(pk=lembar.pk)
+    )
     _pastikan_tahap(lembar.periode, TAHAP_MENILAI, _("Lembar tidak dapat dikembalikan pada tahap %(tahap)s."))
     _pastikan_sebelum_batas(lembar.periode, _("pengembalian lembar"))
+    _pastikan_bebas_konflik(oleh, lembar.peserta.instansi)
     if lembar.status != StatusLembar.DIKIRIM:
         raise ValidationError(_("Hanya lembar yang sudah dikirim yang dapat dikembalikan."), code="status")
     catatan = catatan.strip()

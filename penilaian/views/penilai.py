@@ -365,11 +365,14 @@ def moderasi(request, tahun, ditolak=None):
     baris = queries.perlu_moderasi(periode)
     tinjauan = list(queries.tinjauan_konflik(periode))
     ditolak = ditolak or {}
-    # A refused form whose row is not on the page (it no longer needs the chair): say why at the top.
+    # Agencies the chair may not decide on (its own, its region's, its conflicts): the admin's.
+    terlarang = services.instansi_terlarang(request.user) if request.user.peran == Peran.KETUA else set()
+    # A refused form whose row shows no form (it no longer needs the chair, or not this chair): say why
+    # at the top.
     tampil = {
-        "moderasi": {b.kunci for b in baris},
-        "kembali": {n.lembar_id for b in baris for n in b.nilai},
-        "konflik": {t.pk for t in tinjauan},
+        "moderasi": {b.kunci for b in baris if b.peserta.instansi_id not in terlarang},
+        "kembali": {n.lembar_id for b in baris if b.peserta.instansi_id not in terlarang for n in b.nilai},
+        "konflik": {t.pk for t in tinjauan if t.lembar.peserta.instansi_id not in terlarang},
     }
     for jenis, isian in ditolak.items():
         for kunci, isi in isian.items():
@@ -387,6 +390,7 @@ def moderasi(request, tahun, ditolak=None):
             "isian_moderasi": ditolak.get("moderasi", {}),
             "isian_kembali": ditolak.get("kembali", {}),
             "isian_konflik": ditolak.get("konflik", {}),
+            "terlarang": terlarang,
         },
     )
 

@@ -126,6 +126,22 @@ def test_the_chair_rejects_a_conflict_and_the_sheet_stays(ketua, penilai, lembar
     assert RiwayatNilai.objects.filter(lembar=lembar_dikirim, jenis=JenisRiwayat.KONFLIK).count() == 2
 
 
+def test_a_chair_does_not_decide_a_conflict_on_an_agency_it_is_conflicted_with(
+    ketua, admin_bkn, penilai, lembar_dikirim, peserta_a
+):
+    services.nyatakan_konflik(penilai=penilai, instansi=peserta_a.instansi, alasan="Saudara kandung.")
+    KonflikKepentingan.objects.create(
+        penilai=ketua, instansi=peserta_a.instansi, alasan="Mantan kepala BKPSDM."
+    )
+    tinjauan = TinjauanKonflik.objects.get()
+
+    with pytest.raises(ValidationError, match="Keputusan untuk instansi ini diambil admin"):
+        services.putuskan_konflik(tinjauan=tinjauan, terima=True, catatan="Keluarga.", oleh=ketua)
+    services.putuskan_konflik(tinjauan=tinjauan, terima=True, catatan="Keluarga.", oleh=admin_bkn)
+
+    assert TinjauanKonflik.objects.get().diputuskan_oleh == admin_bkn
+
+
 def test_the_penetapan_stage_waits_for_pending_conflict_decisions(
     admin_bkn, penilai, lembar_dikirim, peserta_a
 ):

@@ -485,6 +485,38 @@ def test_the_chair_returns_a_sheet_to_its_evaluator(client_of, ketua, penilai2, 
     assert RiwayatNilai.objects.filter(lembar=lembar_a2, jenis=JenisRiwayat.PENGEMBALIAN).exists()
 
 
+def test_a_chair_with_a_conflict_leaves_that_agency_to_the_admin(
+    client_of, ketua, admin_bkn, dua_lembar_dikirim, peserta_a
+):
+    _lembar_a, lembar_a2 = dua_lembar_dikirim
+    KonflikKepentingan.objects.create(penilai=ketua, instansi=peserta_a.instansi, alasan="mantan pegawai")
+    e11 = indikator(peserta_a.periode, "E1.1")
+    menolak = (
+        "Anda tidak dapat memutuskan nilai Pemerintah Kabupaten Alfa: instansi ini instansi asal, wilayah, "
+        "atau konflik kepentingan Anda. Keputusan untuk instansi ini diambil admin."
+    )
+    isian = {"peserta": peserta_a.pk, "indikator": e11.pk, "level": 2, "alasan": "SK ada, belum mutakhir."}
+
+    moderasi = client_of(ketua).post(reverse("penilaian:moderasi_tetapkan", args=[TAHUN]), isian, follow=True)
+    kembali = client_of(ketua).post(
+        reverse("penilaian:lembar_kembalikan", args=[TAHUN]),
+        {"lembar": lembar_a2.pk, "catatan": "Periksa lagi."},
+        follow=True,
+    )
+
+    halaman = client_of(ketua).get(reverse("penilaian:moderasi", args=[TAHUN]))
+    assert "keputusannya diambil admin" in halaman.content.decode()
+    assert 'name="alasan"' not in halaman.content.decode()
+    assert menolak in moderasi.content.decode()
+    assert menolak in kembali.content.decode()
+    assert not Moderasi.objects.exists()
+    lembar_a2.refresh_from_db()
+    assert lembar_a2.status == StatusLembar.DIKIRIM
+    # The admin settles it.
+    client_of(admin_bkn).post(reverse("penilaian:moderasi_tetapkan", args=[TAHUN]), isian)
+    assert Moderasi.objects.get().oleh == admin_bkn
+
+
 def test_every_change_is_in_the_audit_trail(
     client_of, admin_bkn, ketua, penilai, lembar_a, periode_verifikasi
 ):
