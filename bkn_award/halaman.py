@@ -22,3 +22,12 @@ def halaman(request, qs, per_halaman=50):
     query = request.GET.copy()
     query.pop("halaman", None)
     return page, query.urlencode()
+
+
+def galat_ke_form(form, exc):
+    """Put a service's refusal on the form: beside the field it names, else above the form."""
+    if hasattr(exc, "error_dict"):
+        for nama, galat in exc.error_dict.items():
+            form.add_error(nama if nama in form.fields else None, galat)
+    else:
+        form.add_error(None, exc)

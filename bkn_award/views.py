@@ -15,7 +15,7 @@ from instansi.models import Pengguna, Peran
 from instansi.queries import jumlah_per_jenis
 from laporan.queries import penetapan_terbit
 from penilaian import services as penilaian_services
-from penilaian.models import Periode, Peserta, StatusTinjauan, Tahap
+from penilaian.models import Periode, Peserta, StatusSanggah, StatusTinjauan, Tahap
 from penilaian.queries import (
     daftar_periode,
     get_peserta_operator,
@@ -24,6 +24,7 @@ from penilaian.queries import (
     lembar_milik,
     periode_operator,
 )
+from penilaian.queries.klarifikasi import jumlah_klarifikasi
 
 from .celery import app as celery_app
 
@@ -63,15 +64,23 @@ def _beranda_penilai(request, *, sebagai_ketua):
     if sebagai_ketua:
         konteks["periode_list"] = [
             (periode, jumlah_perlu_moderasi(periode), periode.konflik_menunggu)
-            for periode in Periode.objects.filter(tahap__in=[Tahap.VERIFIKASI, Tahap.MODERASI])
+            for periode in Periode.objects.filter(tahap__in=[Tahap.VERIFIKASI, Tahap.MODERASI, Tahap.SANGGAH])
             .annotate(
                 konflik_menunggu=Count(
                     "lembar__tinjauan_konflik",
                     filter=Q(lembar__tinjauan_konflik__status=StatusTinjauan.MENUNGGU),
-                )
+                    distinct=True,
+                ),
+                sanggah_menunggu=Count(
+                    "peserta__sanggah",
+                    filter=Q(peserta__sanggah__status=StatusSanggah.MENUNGGU),
+                    distinct=True,
+                ),
             )
             .order_by("-tahun")
         ]
+        for periode, _belum, _konflik in konteks["periode_list"]:
+            periode.klarifikasi = jumlah_klarifikasi(peserta__periode=periode)
     return render(request, "beranda/penilai.html", konteks)
 
 
@@ -97,7 +106,18 @@ def beranda_operator(request):
             kemajuan=kemajuan_peserta(peserta),
             tenggat=penilaian_services.tenggat(peserta),
             terkunci=penilaian_services.alasan_terkunci(peserta),
+            klarifikasi=jumlah_klarifikasi(peserta=peserta),
         )
+    # Preliminary results published to the agency, while its winners are not yet public.
+    konteks["sementara_list"] = (
+        Periode.objects.filter(
+            peserta__instansi=request.user.instansi_id,
+            tahap__in=[Tahap.MODERASI, Tahap.SANGGAH, Tahap.PENETAPAN],
+            hasil_sementara__isnull=False,
+        )
+        .distinct()
+        .order_by("-tahun")
+    )
     konteks["hasil_list"] = [
         p.periode
         for p in Peserta.objects.filter(instansi=request.user.instansi_id).select_related("periode")

@@ -11,7 +11,14 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from penilaian.models import LembarPenilaian, StatusLembar, StatusTinjauan, TinjauanKonflik
+from penilaian.models import (
+    LembarPenilaian,
+    Sanggah,
+    StatusLembar,
+    StatusSanggah,
+    StatusTinjauan,
+    TinjauanKonflik,
+)
 from penilaian.queries import jumlah_perlu_moderasi
 
 from .queries import draf_pemenang
@@ -26,6 +33,8 @@ class Kesiapan:
     snapshot_usang: bool  # scores or settings changed since the snapshot was computed
     tanpa_penandatangan: bool
     seri_terbuka: list = field(default_factory=list)  # [Seri] deciding an award, without the panel's decision
+    sanggah_terbuka: int = 0  # objections awaiting the panel's decision
+    sanggah: list = field(default_factory=list)  # why the snapshot cannot be used because of objections
 
     @property
     def penghalang(self):
@@ -45,6 +54,7 @@ class Kesiapan:
                 _("%(n)s pernyataan konflik kepentingan atas lembar terkirim menunggu keputusan ketua tim.")
                 % {"n": self.konflik_menunggu}
             )
+        pesan.extend(self.sanggah)
         if self.snapshot_usang:
             pesan.append(
                 _(
@@ -111,6 +121,8 @@ def keadaan_penilaian(periode):
 
 def kesiapan(penetapan, draf=None):
     """The figures behind a draft decision of ``penetapan``'s period, as of now."""
+    from .services.penetapan import penghalang_sanggah
+
     periode = penetapan.periode
     keadaan = keadaan_penilaian(periode)
     draf = draf or draf_pemenang(penetapan)
@@ -122,4 +134,8 @@ def kesiapan(penetapan, draf=None):
         snapshot_usang=_usang(penetapan),
         tanpa_penandatangan=not periode.penandatangan_nama.strip(),
         seri_terbuka=draf.seri_terbuka,
+        sanggah_terbuka=Sanggah.objects.filter(
+            peserta__periode=periode, status=StatusSanggah.MENUNGGU
+        ).count(),
+        sanggah=penghalang_sanggah(periode, penetapan.snapshot),
     )

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from penilaian.models import Kategori, Periode, Peserta
@@ -129,6 +130,8 @@ class HasilPeserta(_SekaliTulis):
     total_mentah = models.DecimalField(_("nilai total mentah"), max_digits=8, decimal_places=4, null=True)
     skor_elemen = models.JSONField(_("nilai elemen"))  # {kode elemen: "12.3456"}
     skor_elemen_mentah = models.JSONField(_("nilai elemen mentah"))
+    # {kode indikator: "3.5000"}: the level each indicator counted with (aggregated, or settled).
+    level_indikator = models.JSONField(_("level per indikator"), default=dict)
     indikator_puncak = models.JSONField(_("indikator di level tertinggi per elemen"))
     jumlah_lembar = models.PositiveSmallIntegerField(_("lembar penilaian"))
     jumlah_moderasi = models.PositiveSmallIntegerField(_("indikator dimoderasi"))
@@ -150,6 +153,28 @@ class HasilPeserta(_SekaliTulis):
     @property
     def label_kelompok(self):
         return label_kelompok(self.kode_kelompok, self.kelompok)
+
+
+class HasilSementara(models.Model):
+    """A snapshot the admin published to the agencies as their preliminary results (not to the public).
+
+    Each agency's operators read their own row of it. The latest publication of a
+    period is the one shown: a later snapshot changes nothing until it is published.
+    """
+
+    periode = models.ForeignKey(Periode, on_delete=models.PROTECT, related_name="hasil_sementara")
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.PROTECT, related_name="hasil_sementara")
+    diterbitkan = models.DateTimeField(_("diterbitkan"), default=timezone.now)
+    oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("hasil sementara")
+        verbose_name_plural = _("hasil sementara")
+        ordering = ["-diterbitkan", "-pk"]
+        get_latest_by = ["diterbitkan", "pk"]
+
+    def __str__(self):
+        return f"{self.periode} · {self.diterbitkan:%d-%m-%Y %H:%M}"
 
 
 # Penetapan: the approved winners of a snapshot, their publication and certificates.

@@ -104,6 +104,7 @@ class Hasil:
     jumlah_lembar: int
     jumlah_moderasi: int
     predikat: str = ""
+    level_indikator: dict = field(default_factory=dict)  # {kode indikator: Fraction}, moderated level wins
     peringkat: dict = field(default_factory=dict)  # {kategori id: (skor, rank, seri, pemecah_seri)}
 
 
@@ -217,6 +218,8 @@ def hitung(m, laporkan=lambda persen, tahap: None):
             },
             jumlah_lembar=len(penilai_peserta[p.id]),
             jumlah_moderasi=sum(1 for i in m.indikator if (p.id, i.id) in moderasi),
+            # The raw score scaled back to the rubric: the level the ranking used (preliminary results show it).
+            level_indikator={i.kode: skor[i.id] * i.level_maks / SERATUS for i in m.indikator},
         )
 
     if m.normalisasi:

@@ -10,6 +10,11 @@ urlpatterns = [
     path("<int:tahun>/run/<int:pk>/", views.status_run, name="status_run"),
     path("<int:tahun>/pengaturan/", views.pengaturan, name="pengaturan"),
     path("<int:tahun>/snapshot/<int:pk>/ekspor/", views.ekspor, name="ekspor"),
+    path(
+        "<int:tahun>/snapshot/<int:pk>/terbitkan-sementara/",
+        views.terbitkan_sementara,
+        name="terbitkan_sementara",
+    ),
     path("<int:tahun>/penetapan/", views_penetapan.penetapan, name="penetapan"),
     path("<int:tahun>/penetapan/buat/", views_penetapan.penetapan_buat, name="penetapan_buat"),
     path("<int:tahun>/penetapan/piagam/", views_penetapan.pengaturan_piagam, name="pengaturan_piagam"),

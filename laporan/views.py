@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from rules.contrib.views import permission_required
 from bkn_award.halaman import pesan_galat
 from bkn_award.lembar_kerja import tambah_baris
 from penilaian.queries import get_periode
+from penilaian.services.sanggah import hasil_sementara_terbit
 
 from . import queries, services
 from .forms import PengaturanPeringkatForm, PredikatFormSet
@@ -50,6 +52,7 @@ def peringkat(request, tahun, form=None, formset=None):
         "snapshot": snapshot,
         "snapshot_list": queries.snapshot_periode(periode)[:20],
         "kategori_list": kategori_list,
+        "hasil_sementara": hasil_sementara_terbit(periode),
     }
     if request.user.has_perm("laporan.hitung_peringkat"):
         bawaan_form, bawaan_formset = _pengaturan_forms(periode)
@@ -121,6 +124,28 @@ def pengaturan(request, tahun):
             )
             return redirect("laporan:peringkat", tahun=tahun)
     return peringkat(request, tahun=tahun, form=form, formset=formset)
+
+
+@hitung
+@require_POST
+def terbitkan_sementara(request, tahun, pk):
+    """Publish a snapshot to the agencies as their preliminary results (not to the public)."""
+    periode = get_periode(tahun)
+    snapshot = queries.get_snapshot(periode, pk)
+    try:
+        services.terbitkan_hasil_sementara(snapshot=snapshot, oleh=request.user)
+    except ValidationError as exc:
+        pesan_galat(request, exc)
+    else:
+        messages.success(
+            request,
+            _(
+                "Hasil sementara diterbitkan kepada instansi dari snapshot %(waktu)s. Instansi melihat level "
+                "indikator, nilai elemen, dan catatan penilai miliknya sendiri; publik tidak melihatnya."
+            )
+            % {"waktu": f"{timezone.localtime(snapshot.dibuat):%d-%m-%Y %H.%M}"},
+        )
+    return redirect(f"{reverse('laporan:peringkat', args=[tahun])}?snapshot={snapshot.pk}")
 
 
 @lihat

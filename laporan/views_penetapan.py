@@ -14,8 +14,10 @@ from rules.contrib.views import permission_required
 
 from bkn_award.halaman import pesan_galat
 from penilaian import berkas
-from penilaian.models import JenisKategori, LembarPenilaian, Moderasi, NilaiPenilai, Peserta, StatusLembar
+from penilaian.models import JenisKategori, Moderasi, Peserta
 from penilaian.queries import get_periode
+from penilaian.queries.sanggah import catatan_untuk_instansi
+from penilaian.services.sanggah import jumlah_sanggah_terbuka
 
 from . import queries, services
 from .forms import (
@@ -79,6 +81,7 @@ def penetapan(request, tahun, forms=None):
             periode=periode, status=StatusPenetapan.DITARIK
         ).select_related("ditarik_oleh"),
         "sekarang": timezone.now(),
+        "sanggah_terbuka": jumlah_sanggah_terbuka(periode),
     }
     if aktif is not None and aktif.status == StatusPenetapan.DRAF:
         draf = queries.draf_pemenang(aktif)
@@ -506,19 +509,8 @@ def hasil_instansi(request, tahun):
     ]
     peringkat.sort(key=lambda item: item[0].urutan)
     # The evaluators' notes, without their names: "Penilai 1", "Penilai 2" in a fixed order.
-    lembar = list(
-        LembarPenilaian.objects.filter(peserta=peserta, status=StatusLembar.DIKIRIM)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    nomor = {pk: n for n, pk in enumerate(lembar, start=1)}
-    catatan = {}
-    for n in (
-        NilaiPenilai.objects.filter(lembar_id__in=lembar)
-        .select_related("indikator")
-        .order_by("indikator__elemen__urutan", "indikator__urutan")
-    ):
-        catatan.setdefault(n.indikator, []).append((nomor[n.lembar_id], n.level, n.catatan))
+    catatan = catatan_untuk_instansi(peserta)
+    indikator = {i.pk: i for i in peserta.periode.indikator.filter(pk__in=catatan)}
     moderasi = {m.indikator_id: m for m in Moderasi.objects.filter(peserta=peserta)}
     return render(
         request,
@@ -528,7 +520,7 @@ def hasil_instansi(request, tahun):
             "peserta": peserta,
             "hasil": hasil,
             "peringkat": peringkat,
-            "catatan": [(i, daftar, moderasi.get(i.pk)) for i, daftar in catatan.items()],
+            "catatan": [(indikator[pk], daftar, moderasi.get(pk)) for pk, daftar in catatan.items()],
             "sertifikat_list": Sertifikat.objects.filter(
                 penghargaan__penetapan=penetapan_,
                 penghargaan__peserta=peserta,

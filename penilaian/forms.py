@@ -217,17 +217,24 @@ class JawabanForm(forms.Form):
         self.fields["level"].required = wajib_level
 
 
+class BerkasBuktiField(forms.FileField):
+    """A file checked like evidence (penilaian/berkas.py): evidence, answers to clarifications, objections."""
+
+    def __init__(self, *, label, **kwargs):
+        kwargs.setdefault("help_text", _("PDF, JPG, PNG, XLSX atau DOCX."))
+        kwargs.setdefault(
+            "widget", forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.xlsx,.docx"})
+        )
+        kwargs.setdefault(
+            "error_messages",
+            {"required": _("Pilih berkas yang akan diunggah."), "empty": _("Berkas kosong (0 bita).")},
+        )
+        # An empty file is refused by the content check, with a message that says why.
+        super().__init__(label=label, allow_empty_file=True, **kwargs)
+
+
 class UnggahBuktiForm(forms.Form):
-    berkas = forms.FileField(
-        label=_("Berkas bukti dukung"),
-        help_text=_("PDF, JPG, PNG, XLSX atau DOCX."),
-        error_messages={
-            "required": _("Pilih berkas yang akan diunggah."),
-            "empty": _("Berkas kosong (0 bita)."),
-        },
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.xlsx,.docx"}),
-        allow_empty_file=True,  # refused with our own message, which says why
-    )
+    berkas = BerkasBuktiField(label=_("Berkas bukti dukung"))
     syarat = forms.ModelChoiceField(
         label=_("Untuk bukti wajib"),
         queryset=None,
@@ -239,7 +246,9 @@ class UnggahBuktiForm(forms.Form):
     def __init__(self, *args, indikator, peserta, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["syarat"].queryset = indikator.syarat_bukti.all()
-        self.fields["mengganti"].queryset = peserta.bukti.filter(indikator=indikator)
+        self.fields["mengganti"].queryset = peserta.bukti.filter(
+            indikator=indikator, diganti_pada__isnull=True
+        )
 
 
 class BukaKembaliForm(forms.Form):
@@ -254,11 +263,16 @@ class NilaiForm(forms.Form):
 
     level = forms.TypedChoiceField(label=_("Level penilai"), coerce=int, required=False, empty_value=None)
     catatan = forms.CharField(label=_("Catatan"), required=False, max_length=5000)
+    catatan_panel = forms.CharField(label=_("Memo internal panel"), required=False, max_length=5000)
     versi = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, *args, indikator, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["level"].choices = [("", "—")] + [(r.level, r.level) for r in indikator.rubrik.all()]
+
+    def clean_catatan_panel(self):
+        # A post without the field (an older page, a script) leaves the panel's note untouched.
+        return self.cleaned_data["catatan_panel"] if "catatan_panel" in self.data else None
 
 
 class KonflikForm(forms.Form):
@@ -278,7 +292,7 @@ class KonflikForm(forms.Form):
 class PengaturanPenilaianForm(forms.ModelForm):
     class Meta:
         model = Periode
-        fields = ["jumlah_penilai", "ambang_moderasi"]
+        fields = ["jumlah_penilai", "ambang_moderasi", "hari_kerja_klarifikasi"]
 
 
 class UnggahCsvForm(forms.Form):

@@ -17,6 +17,8 @@ class Tahap(models.TextChoices):
     PENILAIAN_MANDIRI = "penilaian_mandiri", _("Penilaian mandiri")
     VERIFIKASI = "verifikasi", _("Verifikasi dan penilaian")
     MODERASI = "moderasi", _("Moderasi")
+    # Agencies read their preliminary results and may object, one objection per indicator.
+    SANGGAH = "sanggah", _("Sanggah")
     PENETAPAN = "penetapan", _("Penetapan")
     PENGUMUMAN = "pengumuman", _("Pengumuman")
 
@@ -63,6 +65,15 @@ class Periode(models.Model):
         default=2,
         validators=[MinValueValidator(1)],
         help_text=_("Indikator masuk moderasi bila level antarpenilai berbeda sebesar ini atau lebih."),
+    )
+    hari_kerja_klarifikasi = models.PositiveSmallIntegerField(
+        _("tenggat jawaban klarifikasi (hari kerja)"),
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "Hari kerja yang dimiliki instansi untuk menjawab permintaan klarifikasi, tanpa Sabtu, Minggu, "
+            "hari libur nasional, dan cuti bersama."
+        ),
     )
     metode_agregasi = models.CharField(
         _("agregasi nilai penilai"),
@@ -167,6 +178,27 @@ class RiwayatTahap(models.Model):
 
     def __str__(self):
         return f"{self.periode}: {self.get_dari_display()} → {self.get_ke_display()}"
+
+
+class HariLiburTambahan(models.Model):
+    """A non-working day the national holiday calendar does not hold: a cuti bersama set for the year.
+
+    National public holidays come from the ``holidays`` library (penilaian/hari_kerja.py);
+    these are the extra days the admin enters once the government decides them.
+    """
+
+    tanggal = models.DateField(_("tanggal"), unique=True)
+    keterangan = models.CharField(_("keterangan"), max_length=150)
+    dibuat = models.DateTimeField(_("dicatat"), auto_now_add=True)
+    dibuat_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("cuti bersama")
+        verbose_name_plural = _("cuti bersama")
+        ordering = ["tanggal"]
+
+    def __str__(self):
+        return f"{self.tanggal:%d-%m-%Y} {self.keterangan}"
 
 
 # The instrument: categories → elements → indicators (with rubric levels and required evidence).
@@ -408,6 +440,25 @@ class BuktiDukung(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     diunggah = models.DateTimeField(_("diunggah"), default=timezone.now)
     diunggah_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Uploaded to answer a clarification request (during verification), or None.
+    klarifikasi = models.ForeignKey(
+        "PermintaanKlarifikasi",
+        verbose_name=_("jawaban atas klarifikasi"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="bukti_baru",
+    )
+    # A replaced file is kept, never overwritten: it leaves the evidence and stays in its history.
+    diganti_pada = models.DateTimeField(_("diganti pada"), null=True, blank=True)
+    pengganti = models.ForeignKey(
+        "self",
+        verbose_name=_("diganti dengan"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="versi_lama",
+    )
 
     class Meta:
         verbose_name = _("bukti dukung")
@@ -416,13 +467,20 @@ class BuktiDukung(models.Model):
         constraints = [
             # The same file twice on one indicator is a double upload, not new evidence.
             models.UniqueConstraint(
-                fields=["peserta", "indikator", "sha256"], name="bukti_berkas_unik_per_indikator"
+                fields=["peserta", "indikator", "sha256"],
+                condition=Q(diganti_pada__isnull=True),
+                name="bukti_berkas_unik_per_indikator",
             ),
             models.CheckConstraint(condition=Q(jenis__in=JenisBerkas.values), name="bukti_jenis_valid"),
         ]
 
     def __str__(self):
         return self.nama_berkas
+
+    @property
+    def berlaku(self):
+        """Part of the agency's evidence now (not replaced)."""
+        return self.diganti_pada is None
 
 
 class PembukaanKembali(models.Model):
@@ -615,6 +673,9 @@ class NilaiPenilai(models.Model):
     indikator = models.ForeignKey(Indikator, on_delete=models.PROTECT, related_name="nilai_penilai")
     level = models.PositiveSmallIntegerField(_("level"), null=True, blank=True)
     catatan = models.TextField(_("catatan"), blank=True)
+    # Only the panel ever reads it: the other evaluators of the agency (after submitting), the chair,
+    # the admin. The note above is the agency's, shown with its results.
+    catatan_panel = models.TextField(_("catatan internal panel"), blank=True)
     versi = models.PositiveIntegerField(default=0)
     diperbarui = models.DateTimeField(_("diperbarui"), auto_now=True)
 
@@ -646,6 +707,115 @@ class Moderasi(models.Model):
         return f"{self.peserta.instansi} · {self.indikator.kode}: {self.level}"
 
 
+# Clarification during verification, and objections (sanggah) before penetapan.
+
+
+class StatusKlarifikasi(models.TextChoices):
+    TERBUKA = "terbuka", _("Menunggu jawaban")
+    DIJAWAB = "dijawab", _("Dijawab")
+    DITARIK = "ditarik", _("Ditarik penilai")
+
+
+class PermintaanKlarifikasi(models.Model):
+    """An evaluator's question to the agency about one indicator, answered by the agency before ``tenggat``.
+
+    The agency sees the question without the evaluator's name; its answer may add or
+    replace evidence of that indicator (BuktiDukung.klarifikasi, BuktiDukung.pengganti).
+    """
+
+    lembar = models.ForeignKey(LembarPenilaian, on_delete=models.CASCADE, related_name="klarifikasi")
+    peserta = models.ForeignKey(Peserta, on_delete=models.CASCADE, related_name="klarifikasi")
+    indikator = models.ForeignKey(Indikator, on_delete=models.PROTECT, related_name="klarifikasi")
+    bukti = models.ForeignKey(
+        BuktiDukung,
+        verbose_name=_("bukti yang diragukan"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="klarifikasi_diragukan",
+    )
+    pertanyaan = models.TextField(_("pertanyaan"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=StatusKlarifikasi.choices, default=StatusKlarifikasi.TERBUKA
+    )
+    dibuat = models.DateTimeField(_("diajukan"), default=timezone.now)
+    tenggat = models.DateTimeField(_("tenggat jawaban"))
+    jawaban = models.TextField(_("jawaban"), blank=True)
+    dijawab_pada = models.DateTimeField(_("dijawab pada"), null=True, blank=True)
+    dijawab_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    ditarik_pada = models.DateTimeField(_("ditarik pada"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("permintaan klarifikasi")
+        verbose_name_plural = _("permintaan klarifikasi")
+        ordering = ["dibuat", "pk"]
+        indexes = [models.Index(fields=["peserta", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=StatusKlarifikasi.values), name="klarifikasi_status_valid"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.peserta.instansi} · {self.indikator.kode}: {self.get_status_display()}"
+
+    @property
+    def lewat_tenggat(self):
+        return self.status == StatusKlarifikasi.TERBUKA and timezone.now() >= self.tenggat
+
+
+class StatusSanggah(models.TextChoices):
+    MENUNGGU = "menunggu", _("Menunggu keputusan")
+    DITERIMA = "diterima", _("Diterima")
+    DITOLAK = "ditolak", _("Ditolak")
+
+
+class Sanggah(models.Model):
+    """An agency's objection to its preliminary level of one indicator, and the panel's decision.
+
+    Accepted, it settles a new level the way moderation does (Moderasi, audited);
+    rejected, the agency reads the written reason. The optional supporting file is
+    checked like evidence and kept in the private evidence storage.
+    """
+
+    peserta = models.ForeignKey(Peserta, on_delete=models.CASCADE, related_name="sanggah")
+    indikator = models.ForeignKey(Indikator, on_delete=models.PROTECT, related_name="sanggah")
+    alasan = models.TextField(_("alasan sanggah"))
+    level_semula = models.DecimalField(
+        _("level sementara"), max_digits=7, decimal_places=4, null=True, blank=True
+    )
+    berkas_nama = models.CharField(_("nama berkas pendukung"), max_length=255, blank=True)
+    berkas_lokasi = models.CharField(_("lokasi berkas"), max_length=255, blank=True)
+    berkas_jenis = models.CharField(_("jenis berkas"), max_length=10, choices=JenisBerkas.choices, blank=True)
+    berkas_ukuran = models.BigIntegerField(_("ukuran berkas (bita)"), null=True, blank=True)
+    berkas_sha256 = models.CharField(_("SHA-256 berkas"), max_length=64, blank=True)
+    dibuat = models.DateTimeField(_("diajukan"), default=timezone.now)
+    dibuat_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=10, choices=StatusSanggah.choices, default=StatusSanggah.MENUNGGU
+    )
+    level_baru = models.PositiveSmallIntegerField(_("level baru"), null=True, blank=True)
+    keputusan = models.TextField(_("alasan keputusan"), blank=True)
+    diputuskan_oleh = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    diputuskan_pada = models.DateTimeField(_("diputuskan pada"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sanggah")
+        verbose_name_plural = _("sanggah")
+        ordering = ["dibuat", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["peserta", "indikator"], name="sanggah_satu_per_indikator"),
+            models.CheckConstraint(condition=Q(status__in=StatusSanggah.values), name="sanggah_status_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.peserta.instansi} · {self.indikator.kode}: {self.get_status_display()}"
+
+
 class JenisRiwayat(models.TextChoices):
     NILAI = "nilai", _("Nilai penilai")
     KIRIM = "kirim", _("Lembar dikirim")
@@ -653,6 +823,11 @@ class JenisRiwayat(models.TextChoices):
     PENGEMBALIAN = "pengembalian", _("Lembar dikembalikan")
     PEMBATALAN = "pembatalan", _("Penugasan dibatalkan")
     KONFLIK = "konflik", _("Konflik kepentingan atas lembar terkirim")
+    KLARIFIKASI = "klarifikasi", _("Permintaan klarifikasi")
+    KLARIFIKASI_JAWAB = "klarif_jawab", _("Jawaban klarifikasi")
+    KLARIFIKASI_TARIK = "klarif_tarik", _("Klarifikasi ditarik")
+    SANGGAH = "sanggah", _("Sanggah diajukan")
+    SANGGAH_PUTUS = "sanggah_putus", _("Keputusan sanggah")
 
 
 class RiwayatNilai(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import mandiri, penilai, periode
+from .views import klarifikasi, mandiri, penilai, periode, sanggah
 
 app_name = "penilaian"
 
@@ -38,6 +38,11 @@ urlpatterns = [
     path("<int:tahun>/moderasi/kembalikan/", penilai.lembar_kembalikan, name="lembar_kembalikan"),
     path("<int:tahun>/moderasi/konflik/", penilai.konflik_putuskan, name="konflik_putuskan"),
     path("<int:tahun>/riwayat/<str:kode>/", penilai.riwayat, name="riwayat"),
+    path("<int:tahun>/sanggah/", sanggah.daftar, name="sanggah"),
+    path("<int:tahun>/sanggah/<int:pk>/putuskan/", sanggah.putuskan, name="sanggah_putuskan"),
+    path("<int:tahun>/sanggah/<int:pk>/berkas/", sanggah.berkas_panel, name="sanggah_berkas"),
+    path("hari-libur/<int:tahun>/", klarifikasi.hari_libur, name="hari_libur"),
+    path("hari-libur/<int:tahun>/<int:pk>/hapus/", klarifikasi.hari_libur_hapus, name="hari_libur_hapus"),
 ]
 
 penilai_patterns = (
@@ -45,6 +50,12 @@ penilai_patterns = (
         path("lembar/<int:pk>/", penilai.lembar, name="lembar"),
         path("lembar/<int:pk>/nilai/<str:kode>/", penilai.simpan_nilai, name="simpan_nilai"),
         path("lembar/<int:pk>/kirim/", penilai.kirim_lembar, name="kirim"),
+        path("lembar/<int:pk>/klarifikasi/<str:kode>/", klarifikasi.ajukan, name="klarifikasi_ajukan"),
+        path(
+            "lembar/<int:pk>/klarifikasi/<int:id_klarifikasi>/tarik/",
+            klarifikasi.tarik,
+            name="klarifikasi_tarik",
+        ),
         path("konflik/", penilai.konflik, name="konflik"),
     ],
     "penilai",
@@ -55,6 +66,13 @@ mandiri_patterns = (
         path("<int:tahun>/", mandiri.ringkasan, name="ringkasan"),
         path("<int:tahun>/kirim/", mandiri.kirim, name="kirim"),
         path("<int:tahun>/bukti/<int:pk>/hapus/", mandiri.hapus_bukti, name="hapus_bukti"),
+        # Before "<int:tahun>/<str:kode>/", which would take "klarifikasi" etc. for an indicator code.
+        path("<int:tahun>/klarifikasi/", klarifikasi.daftar, name="klarifikasi_daftar"),
+        path("<int:tahun>/klarifikasi/<int:pk>/", klarifikasi.jawab, name="klarifikasi_jawab"),
+        path("<int:tahun>/hasil-sementara/", sanggah.hasil_sementara, name="hasil_sementara"),
+        path("<int:tahun>/sanggah/<str:kode>/", sanggah.ajukan, name="sanggah_ajukan"),
+        path("<int:tahun>/sanggah/<int:pk>/berkas/", sanggah.berkas_instansi, name="sanggah_berkas"),
+        path("<int:tahun>/linimasa/", sanggah.linimasa, name="linimasa"),
         path("<int:tahun>/<str:kode>/", mandiri.indikator, name="indikator"),
         path("<int:tahun>/<str:kode>/jawaban/", mandiri.simpan_jawaban, name="simpan_jawaban"),
     ],

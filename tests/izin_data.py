@@ -226,10 +226,40 @@ TABEL = {
     "penilaian:konflik_putuskan": Rute(
         get=h(403, admin=405, ketua=405), post=ADMIN_KETUA, args=_tahun("tahun_nilai")
     ),
+    # The admin's cuti bersama. An empty form is refused; ASING: a day of another year under this
+    # year's URL.
+    "penilaian:hari_libur": Rute(get=ADMIN_SAJA, post=ADMIN_SAJA, args=lambda d, p, v: {"tahun": 2025}),
+    "penilaian:hari_libur_hapus": Rute(
+        get=ADMIN_POST_SAJA,
+        post=h(403, admin=milik(302, 404)),
+        args=lambda d, p, v: {"tahun": 2025 if v == SENDIRI else 2026, "pk": d.hari_libur.pk},
+        varian=(SENDIRI, ASING),
+    ),
     "penilaian:riwayat": Rute(
         get=h(403, admin=milik(200, 404), ketua=milik(200, 404)),
         post=h(403, admin=milik(200, 404), ketua=milik(200, 404)),
         args=lambda d, p, v: {"tahun": d.tahun_nilai, "kode": d.kode_peserta(v)},
+        varian=(SENDIRI, ASING),
+    ),
+    # Objections: the panel's list, decisions and files. ASING: an objection of the published period
+    # under another period's URL. An empty decision re-shows the list with why.
+    "penilaian:sanggah": Rute(get=ADMIN_KETUA, post=ADMIN_KETUA, **TETAPKAN),
+    "penilaian:sanggah_putuskan": Rute(
+        get=h(403, admin=405, ketua=405),
+        post=h(403, admin=milik(200, 404), ketua=milik(200, 404)),
+        args=lambda d, p, v: {
+            "tahun": d.tahun_terbit if v == SENDIRI else d.tahun_nilai,
+            "pk": d.sanggah["A"].pk,
+        },
+        varian=(SENDIRI, ASING),
+    ),
+    "penilaian:sanggah_berkas": Rute(
+        get=h(403, admin=milik(200, 404), ketua=milik(200, 404)),
+        post=h(403, admin=milik(200, 404), ketua=milik(200, 404)),
+        args=lambda d, p, v: {
+            "tahun": d.tahun_terbit if v == SENDIRI else d.tahun_nilai,
+            "pk": d.sanggah["A"].pk,
+        },
         varian=(SENDIRI, ASING),
     ),
     # Self-assessment: operators only, each on its own agency. ASING: a period the agency is not in.
@@ -237,6 +267,47 @@ TABEL = {
         get=h(403, operator=milik(200, 404)),
         post=h(403, operator=milik(200, 404)),
         args=lambda d, p, v: {"tahun": d.tahun_nilai if v == SENDIRI else d.tahun_lain},
+        varian=(SENDIRI, ASING),
+    ),
+    # The agency's clarification requests. ASING: a period the agency is not in; another agency's
+    # request. An empty answer re-shows the form with why.
+    "mandiri:klarifikasi_daftar": Rute(
+        get=h(403, operator=milik(200, 404)),
+        post=h(403, operator=milik(200, 404)),
+        args=lambda d, p, v: {"tahun": d.tahun_nilai if v == SENDIRI else d.tahun_lain},
+        varian=(SENDIRI, ASING),
+    ),
+    "mandiri:klarifikasi_jawab": Rute(
+        get=h(403, operator=milik(200, 404)),
+        post=h(403, operator=milik(200, 404)),
+        args=lambda d, p, v: {"tahun": d.tahun_nilai, "pk": d.klarifikasi_instansi[agensi(p, v)].pk},
+        varian=(SENDIRI, ASING),
+    ),
+    # Preliminary results, objections and the agency's timeline, on the published period (which
+    # went through them). ASING: a period the agency is not in; the other agency's objection.
+    "mandiri:hasil_sementara": Rute(
+        get=h(403, operator=milik(200, 404)),
+        post=h(403, operator=milik(200, 404)),
+        args=lambda d, p, v: {"tahun": d.tahun_terbit if v == SENDIRI else d.tahun_lain},
+        varian=(SENDIRI, ASING),
+    ),
+    # The window is closed: the form says so; an empty objection is re-shown with why.
+    "mandiri:sanggah_ajukan": Rute(
+        get=h(403, operator=milik(200, 404)),
+        post=h(403, operator=milik(200, 404)),
+        args=lambda d, p, v: {"tahun": d.tahun_terbit if v == SENDIRI else d.tahun_lain, "kode": "I1"},
+        varian=(SENDIRI, ASING),
+    ),
+    "mandiri:sanggah_berkas": Rute(
+        get=h(403, operator=milik(200, 404)),
+        post=h(403, operator=milik(200, 404)),
+        args=lambda d, p, v: {"tahun": d.tahun_terbit, "pk": d.sanggah[agensi(p, v)].pk},
+        varian=(SENDIRI, ASING),
+    ),
+    "mandiri:linimasa": Rute(
+        get=h(403, operator=milik(200, 404)),
+        post=h(403, operator=milik(200, 404)),
+        args=lambda d, p, v: {"tahun": d.tahun_terbit if v == SENDIRI else d.tahun_lain},
         varian=(SENDIRI, ASING),
     ),
     # Submitting after the deadline is refused with a message.
@@ -292,6 +363,23 @@ TABEL = {
     "penilai:konflik": Rute(
         get=h(403, ketua=200, penilai=200, konflik=200), post=h(403, ketua=200, penilai=200, konflik=200)
     ),
+    # Clarification requests: only the sheet's evaluator asks (an empty question re-shows the sheet
+    # with why) and withdraws its own request (then back to the sheet).
+    "penilai:klarifikasi_ajukan": Rute(
+        get=MENILAI_GET,
+        post=h(403, ketua=404, penilai=milik(200, 404), konflik=milik(200, 404)),
+        args=lambda d, p, v: {"pk": _lembar(d, p, v).pk, "kode": "I1"},
+        varian=(SENDIRI, ASING),
+    ),
+    "penilai:klarifikasi_tarik": Rute(
+        get=MENILAI_GET,
+        post=h(403, ketua=404, penilai=milik(302, 404), konflik=milik(302, 404)),
+        args=lambda d, p, v: {
+            "pk": _lembar(d, p, v).pk,
+            "id_klarifikasi": d.klarifikasi.get(_lembar(d, p, v).pk, d.klarifikasi_instansi["A"]).pk,
+        },
+        varian=(SENDIRI, ASING),
+    ),
     # Rankings: the admin computes, the chair reads.
     "laporan:peringkat": Rute(get=ADMIN_KETUA, post=ADMIN_KETUA, **TETAPKAN),
     "laporan:mulai": Rute(get=ADMIN_POST_SAJA, post=h(403, admin=302), **TETAPKAN),
@@ -300,6 +388,17 @@ TABEL = {
         get=h(403, admin=milik(200, 404), ketua=milik(200, 404)),
         post=h(403, admin=milik(200, 404), ketua=milik(200, 404)),
         args=lambda d, p, v: {"tahun": d.tahun_terbit if v == SENDIRI else d.tahun_nilai, "pk": d.run.pk},
+        varian=(SENDIRI, ASING),
+    ),
+    # Publishing preliminary results after the winners is refused with a message. ASING: a snapshot
+    # of the published period under another period's URL.
+    "laporan:terbitkan_sementara": Rute(
+        get=ADMIN_POST_SAJA,
+        post=h(403, admin=milik(302, 404)),
+        args=lambda d, p, v: {
+            "tahun": d.tahun_terbit if v == SENDIRI else d.tahun_nilai,
+            "pk": d.snapshot.pk,
+        },
         varian=(SENDIRI, ASING),
     ),
     "laporan:pengaturan": Rute(get=ADMIN_POST_SAJA, post=ADMIN_SAJA, **TETAPKAN),

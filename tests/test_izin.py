@@ -10,7 +10,7 @@ undone before the next case.
 """
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -28,6 +28,7 @@ from laporan.services import sertifikat as layanan_sertifikat
 from penilaian import instrumen
 from penilaian import services as penilaian_services
 from penilaian.models import (
+    HariLiburTambahan,
     Kategori,
     LembarPenilaian,
     Moderasi,
@@ -59,6 +60,10 @@ from .penilaian import berkas_uji
 pytestmark = pytest.mark.django_db
 
 CATATAN_BUTA = "Catatan penilai kedua untuk instansi A."
+# The panel's own note: never shown outside BKN, not even with the published results.
+CATATAN_PANEL = "Memo internal panel: jangan tampilkan ke instansi."
+# Operators read clarification requests and results without the evaluators' names.
+NAMA_PENILAI = ("Penilai Izin", "Penilai Berkonflik", "Penilai Kedua", "Penilai P", "Penilai Q")
 
 # Not ours to police: Django's own admin (its own permission system), the debug toolbar, and
 # static files served in development.
@@ -131,15 +136,41 @@ def _periode_terbit(d, admin, ketua):
                 status=StatusLembar.DIKIRIM,
             )
             NilaiPenilai.objects.bulk_create(
-                NilaiPenilai(lembar=lembar, indikator=indikator[i], level=levels[n], versi=1)
+                NilaiPenilai(
+                    lembar=lembar,
+                    indikator=indikator[i],
+                    level=levels[n],
+                    catatan_panel=CATATAN_PANEL,
+                    versi=1,
+                )
                 for i, levels in per_indikator.items()
             )
     Moderasi.objects.create(
         peserta=peserta["C"], indikator=indikator["I1"], level=1, alasan="Bukti sebagian", oleh=ketua
     )
+    # Preliminary results, an objection of A and of B (each with a file), both decided by the chair;
+    # the winners come from the snapshot taken after the decisions.
+    sementara = RunPeringkat.objects.create(periode=periode, dibuat_oleh=admin)
+    laporan_services.terbitkan_hasil_sementara(
+        snapshot=periode.snapshot.get(pk=laporan_services.jalankan_run(run_id=sementara.pk)), oleh=admin
+    )
+    periode = penilaian_services.maju_tahap(periode=periode, dari=Tahap.MODERASI, oleh=admin)
+    d.sanggah = {}
+    for kode in "AB":
+        d.sanggah[kode] = penilaian_services.ajukan_sanggah(
+            peserta=peserta[kode],
+            indikator=indikator["I2"],
+            alasan=f"Sanggah khusus instansi {kode}.",
+            berkas=berkas_uji.unggahan(f"sanggah-{kode}.pdf", berkas_uji.pdf(f"sanggah {kode}")),
+            oleh=d.users[OPERATOR_A if kode == "A" else OPERATOR_B],
+        )
+        penilaian_services.putuskan_sanggah(
+            sanggah=d.sanggah[kode], terima=False, alasan="Bukti tidak mengubah level.", oleh=ketua
+        )
+        d.rahasia[kode] += [f"Sanggah khusus instansi {kode}.", d.sanggah[kode].berkas_nama]
     d.run = RunPeringkat.objects.create(periode=periode, dibuat_oleh=admin)
     d.snapshot = periode.snapshot.get(pk=laporan_services.jalankan_run(run_id=d.run.pk))
-    periode = penilaian_services.maju_tahap(periode=periode, dari=Tahap.MODERASI, oleh=admin)
+    periode = penilaian_services.maju_tahap(periode=periode, dari=Tahap.SANGGAH, oleh=admin)
     periode.penandatangan_nama = "Dr. Contoh Penandatangan"
     periode.save()
     penetapan = laporan_services.buat_penetapan(
@@ -212,9 +243,27 @@ def _periode_dinilai(d, admin, users):
     lembar = tugaskan(peserta=d.peserta_nilai["A"], penilai=kedua, oleh=admin)
     for indikator in periode.indikator.prefetch_related("rubrik"):
         penilaian_services.simpan_nilai(
-            lembar=lembar, indikator=indikator, level=1, catatan=CATATAN_BUTA, versi=0, oleh=kedua
+            lembar=lembar,
+            indikator=indikator,
+            level=1,
+            catatan=CATATAN_BUTA,
+            catatan_panel=CATATAN_PANEL,
+            versi=0,
+            oleh=kedua,
         )
     d.lembar_kedua = penilaian_services.kirim_lembar(lembar=lembar, oleh=kedua)
+    # A clarification request to each agency, each by the evaluator of the sheet it is on.
+    d.klarifikasi_instansi = {
+        kode: penilaian_services.ajukan_klarifikasi(
+            lembar=lembar,
+            indikator=i1,
+            pertanyaan=f"Mohon jelaskan bukti instansi {kode}.",
+            bukti=d.bukti[kode],
+            oleh=lembar.penilai,
+        )
+        for kode, lembar in (("A", d.lembar_penilai_a), ("B", d.lembar_konflik_b))
+    }
+    d.klarifikasi = {k.lembar_id: k for k in d.klarifikasi_instansi.values()}
     d.tahun_nilai = periode.tahun
     # What only the agency itself (and BKN) may read: its file names and its answers.
     d.rahasia = {kode: [d.bukti[kode].nama_berkas, f"Penjelasan khusus instansi {kode}."] for kode in "AB"}
@@ -237,6 +286,9 @@ def _bangun_dunia():
         OPERATOR_B: OperatorFactory(username="izin.operator.b", instansi=d.instansi["B"]),
     }
     _periode_dinilai(d, admin, d.users)
+    d.hari_libur = HariLiburTambahan.objects.create(
+        tanggal=date(2025, 4, 2), keterangan="Cuti bersama Idul Fitri", dibuat_oleh=admin
+    )
     _periode_terbit(d, admin, ketua)
     # A third period, in preparation, that A and B do not take part in.
     lain = PeriodeFactory(nama="BKN Award 2031", tahun=2031, dibuat_oleh=admin)
@@ -299,13 +351,15 @@ def terlarang(d, persona):
 
     An operator, or an evaluator, reads its own agency only: never the other agency's files and
     answers, nor an evaluator's notes before publication (the first evaluator has not submitted
-    its own sheet yet). Anonymous users read none of it; admins and the chair read everything.
+    its own sheet yet), nor the panel's internal notes; operators never read an evaluator's name. Anonymous users read none of it; admins and the chair read everything.
     """
     if persona in (ADMIN, KETUA):
         return []
     if persona == ANONIM:
-        return [*d.rahasia["A"], *d.rahasia["B"], CATATAN_BUTA]
-    return [*d.rahasia[LAIN[RUMAH[persona]]], CATATAN_BUTA]
+        return [*d.rahasia["A"], *d.rahasia["B"], CATATAN_BUTA, CATATAN_PANEL]
+    if persona in (OPERATOR_A, OPERATOR_B):
+        return [*d.rahasia[LAIN[RUMAH[persona]]], CATATAN_BUTA, CATATAN_PANEL, *NAMA_PENILAI]
+    return [*d.rahasia[LAIN[RUMAH[persona]]], CATATAN_BUTA, CATATAN_PANEL]
 
 
 def _status(response):
@@ -349,11 +403,32 @@ def test_the_private_texts_are_on_the_pages_of_those_who_may_read_them(dunia, cl
     """The leak check of the matrix is not vacuous: each text is shown where it belongs."""
     indikator = reverse("mandiri:indikator", args=[dunia.tahun_nilai, "I1"])
     boleh = [
-        (OPERATOR_A, indikator, dunia.rahasia["A"]),
-        (OPERATOR_B, indikator, dunia.rahasia["B"]),
-        (PENILAI, reverse("penilai:lembar", args=[dunia.lembar_penilai_a.pk]), dunia.rahasia["A"]),
-        (KONFLIK, reverse("penilai:lembar", args=[dunia.lembar_konflik_b.pk]), dunia.rahasia["B"]),
-        (KETUA, reverse("penilai:lembar", args=[dunia.lembar_kedua.pk]), [*dunia.rahasia["A"], CATATAN_BUTA]),
+        (OPERATOR_A, indikator, dunia.rahasia["A"][:2]),
+        (OPERATOR_B, indikator, dunia.rahasia["B"][:2]),
+        (PENILAI, reverse("penilai:lembar", args=[dunia.lembar_penilai_a.pk]), dunia.rahasia["A"][:2]),
+        (KONFLIK, reverse("penilai:lembar", args=[dunia.lembar_konflik_b.pk]), dunia.rahasia["B"][:2]),
+        (
+            OPERATOR_A,
+            reverse(
+                "mandiri:klarifikasi_jawab", args=[dunia.tahun_nilai, dunia.klarifikasi_instansi["A"].pk]
+            ),
+            ["Mohon jelaskan bukti instansi A.", dunia.rahasia["A"][0]],
+        ),
+        (
+            KETUA,
+            reverse("penilai:lembar", args=[dunia.lembar_kedua.pk]),
+            [*dunia.rahasia["A"][:2], CATATAN_BUTA, CATATAN_PANEL],
+        ),
+    ]
+    sementara = reverse("mandiri:hasil_sementara", args=[dunia.tahun_terbit])
+    boleh += [
+        (OPERATOR_A, sementara, dunia.rahasia["A"][2:]),
+        (OPERATOR_B, reverse("mandiri:linimasa", args=[dunia.tahun_terbit]), dunia.rahasia["B"][2:3]),
+        (
+            KETUA,
+            reverse("penilaian:sanggah", args=[dunia.tahun_terbit]),
+            [*dunia.rahasia["A"][2:], *dunia.rahasia["B"][2:]],
+        ),
     ]
     for persona, url, teks in boleh:
         isi = client_of(dunia.users[persona]).get(url).content.decode()

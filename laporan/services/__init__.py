@@ -1,5 +1,6 @@
 """Writes of the laporan app, one module per part: rankings, the decision (penetapan), certificates."""
 
+from .hasil_sementara import terbitkan_hasil_sementara
 from .penetapan import (
     beri_penghargaan_khusus,
     buat_penetapan,
@@ -37,5 +38,6 @@ __all__ = [
     "setujui",
     "simpan_pengaturan",
     "tarik",
+    "terbitkan_hasil_sementara",
     "umumkan",
 ]

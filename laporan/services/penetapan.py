@@ -9,7 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from penilaian.models import JenisKategori, Kategori, Periode, RiwayatTahap, Tahap
+from penilaian.jadwal import waktu_wib
+from penilaian.models import JenisKategori, Kategori, Periode, RiwayatTahap, Sanggah, StatusSanggah, Tahap
 
 from ..kesiapan import kesiapan
 from ..models import (
@@ -40,6 +41,31 @@ def _pastikan_draf(penetapan):
         )
 
 
+def penghalang_sanggah(periode, snapshot):
+    """Why ``snapshot`` cannot be the basis of the decision because of objections (empty when it can).
+
+    The decision is drafted only from a snapshot taken after every objection was decided.
+    """
+    terbuka = Sanggah.objects.filter(peserta__periode=periode, status=StatusSanggah.MENUNGGU).count()
+    if terbuka:
+        return [_("%(n)s sanggah instansi belum diputuskan.") % {"n": terbuka}]
+    terakhir = (
+        Sanggah.objects.filter(peserta__periode=periode, diputuskan_pada__isnull=False)
+        .order_by("-diputuskan_pada")
+        .values_list("diputuskan_pada", flat=True)
+        .first()
+    )
+    if terakhir is not None and snapshot.dibuat < terakhir:
+        return [
+            _(
+                "Snapshot ini dihitung sebelum keputusan sanggah terakhir (%(waktu)s). Hitung peringkat lagi, "
+                "lalu gunakan snapshot terbaru."
+            )
+            % {"waktu": waktu_wib(terakhir)}
+        ]
+    return []
+
+
 @transaction.atomic
 def buat_penetapan(*, periode, snapshot, jumlah_peringkat, oleh):
     """Start (or restart) the draft decision of a period from a snapshot."""
@@ -54,6 +80,8 @@ def buat_penetapan(*, periode, snapshot, jumlah_peringkat, oleh):
         raise ValidationError(_("Snapshot itu bukan milik periode ini."))
     if jumlah_peringkat < 1:
         raise ValidationError(_("Sedikitnya peringkat 1 diberi penghargaan."))
+    for pesan in penghalang_sanggah(periode, snapshot):
+        raise ValidationError(pesan, code="sanggah")
     aktif = Penetapan.objects.filter(periode=periode).exclude(status=StatusPenetapan.DITARIK).first()
     if aktif is not None and aktif.status == StatusPenetapan.DISETUJUI:
         raise ValidationError(

@@ -36,7 +36,7 @@ from ..models import (
 
 log = logging.getLogger(__name__)
 
-TAHAP_PERINGKAT = (Tahap.VERIFIKASI, Tahap.MODERASI, Tahap.PENETAPAN, Tahap.PENGUMUMAN)
+TAHAP_PERINGKAT = (Tahap.VERIFIKASI, Tahap.MODERASI, Tahap.SANGGAH, Tahap.PENETAPAN, Tahap.PENGUMUMAN)
 
 
 def pastikan_predikat(periode):
@@ -253,6 +253,7 @@ def _simpan_snapshot(run, masukan, hasil, rel):
             skor_elemen={k: str(peringkat.empat(v)) for k, v in h.elemen.items()},
             skor_elemen_mentah={k: str(peringkat.empat(v)) for k, v in h.elemen_mentah.items()},
             indikator_puncak=h.indikator_puncak,
+            level_indikator={k: str(peringkat.empat(v)) for k, v in h.level_indikator.items()},
             jumlah_lembar=h.jumlah_lembar,
             jumlah_moderasi=h.jumlah_moderasi,
             predikat=h.predikat,

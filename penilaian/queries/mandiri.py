@@ -119,9 +119,9 @@ def kemajuan_peserta(peserta):
     """The agency's progress, in a fixed number of queries whatever the instrument's size."""
     jawaban = {j.indikator_id: j for j in JawabanMandiri.objects.filter(peserta=peserta)}
     terpenuhi, jumlah = defaultdict(set), defaultdict(int)
-    for indikator_id, syarat_id in BuktiDukung.objects.filter(peserta=peserta).values_list(
-        "indikator_id", "syarat_id"
-    ):
+    for indikator_id, syarat_id in BuktiDukung.objects.filter(
+        peserta=peserta, diganti_pada__isnull=True
+    ).values_list("indikator_id", "syarat_id"):
         jumlah[indikator_id] += 1
         if syarat_id:
             terpenuhi[indikator_id].add(syarat_id)
@@ -169,7 +169,9 @@ def pengisian_peserta(periode):
     """Every participant with its answers, covered required documents and stored bytes: one query."""
     syarat_terpenuhi = Coalesce(
         Subquery(
-            BuktiDukung.objects.filter(peserta=OuterRef("pk"), syarat__isnull=False)
+            BuktiDukung.objects.filter(
+                peserta=OuterRef("pk"), syarat__isnull=False, diganti_pada__isnull=True
+            )
             .order_by()
             .values("peserta")
             .annotate(n=Count("syarat", distinct=True))
@@ -182,7 +184,7 @@ def pengisian_peserta(periode):
         .select_related("instansi__induk", "subkelompok")
         .annotate(
             jumlah_dijawab=_hitung(JawabanMandiri, level__isnull=False),
-            jumlah_berkas=_hitung(BuktiDukung),
+            jumlah_berkas=_hitung(BuktiDukung, diganti_pada__isnull=True),
             jumlah_syarat_terpenuhi=syarat_terpenuhi,
             status_pengisian=Case(
                 When(dikirim_pada__isnull=False, then=Value(StatusPengisian.DIKIRIM)),

@@ -88,7 +88,9 @@ def baris_lembar(lembar, *, tampilkan_lain):
     jawaban = {j.indikator_id: j for j in JawabanMandiri.objects.filter(peserta_id=lembar.peserta_id)}
     bukti = defaultdict(list)
     for b in (
-        BuktiDukung.objects.filter(peserta_id=lembar.peserta_id).select_related("syarat").order_by("diunggah")
+        BuktiDukung.objects.filter(peserta_id=lembar.peserta_id, diganti_pada__isnull=True)
+        .select_related("syarat")
+        .order_by("diunggah")
     ):
         bukti[b.indikator_id].append(b)
     milik = {n.indikator_id: n for n in NilaiPenilai.objects.filter(lembar=lembar)}

@@ -139,23 +139,18 @@ def unggah_bukti(*, peserta, indikator, berkas, syarat=None, oleh, mengganti=Non
     if alasan:
         raise ValidationError(alasan, code="terkunci")
     jenis, sha256, ukuran = berkas_bukti.periksa(berkas)
-    if BuktiDukung.objects.filter(peserta=peserta, indikator=indikator, sha256=sha256).exists():
+    if BuktiDukung.objects.filter(
+        peserta=peserta, indikator=indikator, sha256=sha256, diganti_pada__isnull=True
+    ).exists():
         raise ValidationError(_duplikat(peserta, indikator, sha256), code="duplikat")
     lokasi = berkas_bukti.simpan(berkas, folder=f"{peserta.periode.tahun}/{peserta.instansi_id}", jenis=jenis)
     try:
         with transaction.atomic():
             _kunci_untuk_ubah(peserta)
-            terpakai = BuktiDukung.objects.filter(peserta=peserta).aggregate(n=Sum("ukuran"))["n"] or 0
+            terpakai = kuota_terpakai(peserta)
             if mengganti is not None:
                 terpakai -= mengganti.ukuran
-            kuota = settings.BUKTI_KUOTA_MB * 1024 * 1024
-            if terpakai + ukuran > kuota:
-                raise ValidationError(
-                    _(
-                        "Kuota penyimpanan instansi (%(kuota)s MB) akan terlampaui. Hapus berkas yang tidak diperlukan."
-                    )
-                    % {"kuota": settings.BUKTI_KUOTA_MB}
-                )
+            pastikan_kuota(terpakai + ukuran)
             if mengganti is not None:
                 BuktiDukung.objects.filter(pk=mengganti.pk).delete()
                 transaction.on_commit(lambda lama=mengganti.lokasi: berkas_bukti.hapus(lama))
@@ -180,8 +175,29 @@ def unggah_bukti(*, peserta, indikator, berkas, syarat=None, oleh, mengganti=Non
     return bukti
 
 
+def kuota_terpakai(peserta):
+    """Bytes of the agency's current evidence, the measure of its storage quota."""
+    return (
+        BuktiDukung.objects.filter(peserta=peserta, diganti_pada__isnull=True).aggregate(n=Sum("ukuran"))["n"]
+        or 0
+    )
+
+
+def pastikan_kuota(jumlah):
+    """Refuse when the agency's evidence would take ``jumlah`` bytes, more than its quota."""
+    if jumlah > settings.BUKTI_KUOTA_MB * 1024 * 1024:
+        raise ValidationError(
+            _(
+                "Kuota penyimpanan instansi (%(kuota)s MB) akan terlampaui. Hapus berkas yang tidak diperlukan."
+            )
+            % {"kuota": settings.BUKTI_KUOTA_MB}
+        )
+
+
 def _duplikat(peserta, indikator, sha256):
-    ada = BuktiDukung.objects.filter(peserta=peserta, indikator=indikator, sha256=sha256).first()
+    ada = BuktiDukung.objects.filter(
+        peserta=peserta, indikator=indikator, sha256=sha256, diganti_pada__isnull=True
+    ).first()
     nama = ada.nama_berkas if ada else ""
     return _("Berkas yang sama sudah diunggah untuk indikator ini (%(nama)s).") % {"nama": nama}
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from instansi.models import Instansi, Pengguna, Peran
 
-from ..jadwal import alasan_lewat_batas
+from ..jadwal import alasan_lewat_batas, waktu_wib
 from ..models import (
     CaraPenugasan,
     JenisRiwayat,
@@ -27,8 +27,10 @@ from ..models import (
     Moderasi,
     NilaiPenilai,
     Periode,
+    PermintaanKlarifikasi,
     ProfilPenilai,
     RiwayatNilai,
+    StatusKlarifikasi,
     StatusLembar,
     StatusTinjauan,
     Tahap,
@@ -543,9 +545,10 @@ def _kunci_lembar(lembar):
 
 
 @transaction.atomic
-def simpan_nilai(*, lembar, indikator, level, catatan, versi, oleh):
-    """Save the evaluator's level and note for one indicator (the autosave).
+def simpan_nilai(*, lembar, indikator, level, catatan, versi, oleh, catatan_panel=None):
+    """Save the evaluator's level, note and panel-only note for one indicator (the autosave).
 
+    ``catatan_panel=None`` leaves the panel-only note as it is.
     ``versi`` is the version the page was showing: if the score was saved since
     (another tab, a second request at once), NilaiKedaluwarsa is raised and
     nothing is overwritten. Returns the saved NilaiPenilai, with its new version.
@@ -559,11 +562,16 @@ def simpan_nilai(*, lembar, indikator, level, catatan, versi, oleh):
     nilai, _dibuat = NilaiPenilai.objects.get_or_create(lembar=lembar, indikator=indikator)
     if nilai.versi != versi:
         raise NilaiKedaluwarsa(nilai)
-    if (nilai.level, nilai.catatan) == (level, catatan):
+    catatan_panel = nilai.catatan_panel if catatan_panel is None else catatan_panel.strip()
+    if (nilai.level, nilai.catatan, nilai.catatan_panel) == (level, catatan, catatan_panel):
         return nilai
     # Compare-and-set: of two saves carrying the same version, exactly one matches.
     diubah = NilaiPenilai.objects.filter(pk=nilai.pk, versi=versi).update(
-        level=level, catatan=catatan, versi=F("versi") + 1, diperbarui=timezone.now()
+        level=level,
+        catatan=catatan,
+        catatan_panel=catatan_panel,
+        versi=F("versi") + 1,
+        diperbarui=timezone.now(),
     )
     if not diubah:
         nilai.refresh_from_db()
@@ -583,7 +591,11 @@ def simpan_nilai(*, lembar, indikator, level, catatan, versi, oleh):
 
 
 def masalah_lembar(lembar):
-    """What keeps the sheet from being submitted: indicators without a level, differing levels without a note."""
+    """What keeps the sheet from being submitted.
+
+    Indicators without a level, differing levels without a note, and its own
+    clarification requests still open and not yet due.
+    """
     nilai = {n.indikator_id: n for n in lembar.nilai.all()}
     mandiri = dict(lembar.peserta.jawaban.values_list("indikator_id", "level"))
     tanpa_level, tanpa_catatan = [], []
@@ -603,6 +615,21 @@ def masalah_lembar(lembar):
         pesan.append(
             _("Catatan wajib diisi bila level berbeda dari penilaian mandiri instansi: %(kode)s.")
             % {"kode": ", ".join(tanpa_catatan)}
+        )
+    # The agency still has time to answer: the sheet waits for it, or the evaluator withdraws.
+    for permintaan in (
+        PermintaanKlarifikasi.objects.filter(
+            lembar=lembar, status=StatusKlarifikasi.TERBUKA, tenggat__gt=timezone.now()
+        )
+        .select_related("indikator")
+        .order_by("tenggat")
+    ):
+        pesan.append(
+            _(
+                "Permintaan klarifikasi indikator %(kode)s masih menunggu jawaban instansi sampai %(tenggat)s; "
+                "tunggu jawabannya atau tarik permintaan itu."
+            )
+            % {"kode": permintaan.indikator.kode, "tenggat": waktu_wib(permintaan.tenggat)}
         )
     return pesan
 
@@ -636,6 +663,15 @@ def moderasi_nilai(*, peserta, indikator, level, alasan, oleh):
     alasan = alasan.strip()
     if not alasan:
         raise ValidationError(_("Tuliskan alasan nilai akhir."), code="alasan")
+    return tetapkan_level(peserta=peserta, indikator=indikator, level=level, alasan=alasan, oleh=oleh)
+
+
+def tetapkan_level(*, peserta, indikator, level, alasan, oleh):
+    """Settle (or re-settle) the final level with a Moderasi and a MODERASI audit entry.
+
+    Shared by moderation and accepted objections; callers hold the period's lock and
+    have checked the stage, the chair's conflicts and the reason.
+    """
     if level not in {r.level for r in indikator.rubrik.all()}:
         raise ValidationError(_("Pilih salah satu level rubrik indikator ini."), code="level")
     lama = Moderasi.objects.select_for_update().filter(peserta=peserta, indikator=indikator).first()

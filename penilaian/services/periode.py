@@ -20,7 +20,9 @@ from ..models import (
     Periode,
     Peserta,
     RiwayatTahap,
+    Sanggah,
     StatusLembar,
+    StatusSanggah,
     StatusTinjauan,
     SubKelompok,
     Tahap,
@@ -235,6 +237,10 @@ def syarat_tahap_berikutnya(periode):
         if periode.jadwal.count() < len(Tahap.terjadwal()):
             syarat.append(_("Jadwal tahapan belum lengkap."))
     if ke == Tahap.PENETAPAN:
+        terbuka = Sanggah.objects.filter(peserta__periode=periode, status=StatusSanggah.MENUNGGU).count()
+        if terbuka:
+            syarat.append(_("%(n)s sanggah instansi belum diputuskan.") % {"n": terbuka})
+    if ke == Tahap.SANGGAH:
         from ..queries import jumlah_perlu_moderasi
 
         belum = LembarPenilaian.objects.filter(

@@ -16,8 +16,10 @@ from bkn_award.halaman import halaman, pesan_galat
 
 from .. import berkas, queries, services
 from ..forms import BukaKembaliForm, JawabanForm, UnggahBuktiForm
-from ..models import BuktiDukung, Indikator
+from ..models import BuktiDukung, Indikator, StatusKlarifikasi
 from ..queries import StatusPengisian
+from ..queries.klarifikasi import jumlah_klarifikasi
+from ..services.sanggah import hasil_sementara_terbit
 from .umum import saring
 
 isi_mandiri = permission_required("penilaian.isi_mandiri", raise_exception=True)
@@ -36,6 +38,8 @@ def ringkasan(request, tahun):
             "kemajuan": queries.kemajuan_peserta(peserta),
             "tenggat": services.tenggat(peserta),
             "terkunci": services.alasan_terkunci(peserta),
+            "klarifikasi": jumlah_klarifikasi(peserta=peserta),
+            "hasil_sementara": hasil_sementara_terbit(peserta.periode),
         },
     )
 
@@ -132,7 +136,11 @@ def indikator(request, tahun, kode):
 
 def _unggah_form_baru(peserta, indikator):
     """An empty upload form, pointing at the first required document still missing."""
-    ada = set(peserta.bukti.filter(indikator=indikator).values_list("syarat_id", flat=True))
+    ada = set(
+        peserta.bukti.filter(indikator=indikator, diganti_pada__isnull=True).values_list(
+            "syarat_id", flat=True
+        )
+    )
     kurang = next((s for s in indikator.syarat_bukti.all() if s.pk not in ada), None)
     return UnggahBuktiForm(indikator=indikator, peserta=peserta, initial={"syarat": kurang})
 
@@ -141,7 +149,9 @@ def _halaman_indikator(request, peserta, indikator, jawaban, jawaban_form, ungga
     kemajuan = queries.kemajuan_peserta(peserta)
     urutan = [i.indikator.kode for i in kemajuan.semua_indikator]
     posisi = urutan.index(indikator.kode)
-    bukti = list(peserta.bukti.filter(indikator=indikator).select_related("syarat"))
+    bukti = list(
+        peserta.bukti.filter(indikator=indikator, diganti_pada__isnull=True).select_related("syarat")
+    )
     # A failed replacement shows its error next to the file it was to replace.
     mengganti = (
         unggah_form.cleaned_data.get("mengganti") if unggah_form.is_bound and unggah_form.errors else None
@@ -165,6 +175,10 @@ def _halaman_indikator(request, peserta, indikator, jawaban, jawaban_form, ungga
             "berikutnya": urutan[posisi + 1] if posisi + 1 < len(urutan) else None,
             "terkunci": services.alasan_terkunci(peserta),
             "ganti_gagal": mengganti.pk if mengganti else None,
+            # Asked during verification: answered on the request's own page.
+            "klarifikasi_indikator": peserta.klarifikasi.filter(indikator=indikator).exclude(
+                status=StatusKlarifikasi.DITARIK
+            ),
             "unggah_form_kosong": _unggah_form_baru(peserta, indikator),
         },
     )
@@ -174,7 +188,9 @@ def _halaman_indikator(request, peserta, indikator, jawaban, jawaban_form, ungga
 @require_POST
 def hapus_bukti(request, tahun, pk):
     peserta = queries.get_peserta_operator(request.user, tahun)
-    bukti = get_object_or_404(BuktiDukung.objects.select_related("indikator"), peserta=peserta, pk=pk)
+    bukti = get_object_or_404(
+        BuktiDukung.objects.select_related("indikator"), peserta=peserta, pk=pk, diganti_pada__isnull=True
+    )
     try:
         services.hapus_bukti(bukti=bukti)
     except ValidationError as exc:
@@ -251,7 +267,12 @@ def pengisian_instansi(request, tahun, kode, buka_form=None):
     peserta = get_object_or_404(
         queries.pengisian_peserta(periode).prefetch_related("pembukaan_kembali__oleh"), instansi__kode=kode
     )
-    bukti = peserta.bukti.select_related("syarat").order_by("indikator__urutan", "diunggah")
+    bukti = (
+        peserta.bukti.filter(diganti_pada__isnull=True)
+        .select_related("syarat")
+        .prefetch_related("versi_lama")  # replaced by a clarification answer: kept, listed beneath
+        .order_by("indikator__urutan", "diunggah")
+    )
     per_indikator = {}
     for b in bukti:
         per_indikator.setdefault(b.indikator_id, []).append(b)
@@ -302,7 +323,11 @@ def pengisian_zip(request, tahun, kode):
     peserta = get_object_or_404(periode.peserta.select_related("instansi"), instansi__kode=kode)
     isi = []
     dipakai = set()
-    for b in peserta.bukti.select_related("indikator").order_by("indikator__urutan", "diunggah", "pk"):
+    for b in (
+        peserta.bukti.filter(diganti_pada__isnull=True)
+        .select_related("indikator")
+        .order_by("indikator__urutan", "diunggah", "pk")
+    ):
         nama = f"{b.indikator.kode}/{b.nama_berkas}"
         if nama in dipakai:  # two files with one name on one indicator
             nama = f"{b.indikator.kode}/{b.pk}-{b.nama_berkas}"

@@ -25,6 +25,7 @@ from ..forms import (
     UnggahCsvForm,
 )
 from ..models import Indikator, KonflikKepentingan, LembarPenilaian, Peserta, StatusLembar
+from ..queries.klarifikasi import jumlah_klarifikasi, pasang_pada_baris
 from .umum import saring
 
 menilai = permission_required("penilaian.menilai", raise_exception=True)
@@ -36,7 +37,8 @@ moderasi_perm = permission_required("penilaian.moderasi", raise_exception=True)
 # The evaluator
 
 
-def lembar(request, pk):
+def lembar(request, pk, klarifikasi_ditolak=None):
+    """The score sheet; ``klarifikasi_ditolak`` ({indikator id: bound form}) re-shows a refused question."""
     lembar = queries.get_lembar_for_user(request.user, pk)
     # Only the chair and admins get other evaluators' sheets from get_lembar_for_user.
     milik_sendiri = lembar.penilai_id == request.user.pk
@@ -45,7 +47,7 @@ def lembar(request, pk):
     )
     # Blind: the other evaluators' scores appear only once this sheet is submitted.
     tampilkan_lain = not milik_sendiri or lembar.status == StatusLembar.DIKIRIM
-    elemen = queries.baris_lembar(lembar, tampilkan_lain=tampilkan_lain)
+    elemen = pasang_pada_baris(lembar, queries.baris_lembar(lembar, tampilkan_lain=tampilkan_lain))
     semua = [b for _e, daftar in elemen for b in daftar]
     return render(
         request,
@@ -60,6 +62,7 @@ def lembar(request, pk):
             "terkunci": terkunci,
             "tampilkan_lain": tampilkan_lain,
             "milik_sendiri": milik_sendiri,
+            "klarifikasi_ditolak": klarifikasi_ditolak or {},
         },
     )
 
@@ -339,6 +342,7 @@ def kemajuan(request, tahun):
         {
             "periode": periode,
             "per_penilai": queries.kemajuan_per_penilai(periode),
+            "klarifikasi": jumlah_klarifikasi(peserta__periode=periode),
             "filter_form": filter_form,
             "page": page,
             "query": query,

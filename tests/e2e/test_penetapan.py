@@ -47,6 +47,7 @@ def penetapan_siap(contoh, admin_bkn):
         run_id=RunPeringkat.objects.create(periode=periode, dibuat_oleh=admin_bkn).pk
     )
     periode = penilaian_services.maju_tahap(periode=periode, dari=Tahap.MODERASI, oleh=admin_bkn)
+    periode = penilaian_services.maju_tahap(periode=periode, dari=Tahap.SANGGAH, oleh=admin_bkn)
     periode.penandatangan_nama = "Dr. Contoh Penandatangan"
     periode.save()
     operator = OperatorFactory(username="operator.kab-a", nama="Operator A", instansi=peserta["A"].instansi)

@@ -23,6 +23,7 @@ def tahap_penetapan(contoh, admin_bkn):
     run = RunPeringkat.objects.create(periode=periode, dibuat_oleh=admin_bkn)
     snapshot = periode.snapshot.get(pk=services.jalankan_run(run_id=run.pk))
     periode = penilaian_services.maju_tahap(periode=periode, dari=Tahap.MODERASI, oleh=admin_bkn)
+    periode = penilaian_services.maju_tahap(periode=periode, dari=Tahap.SANGGAH, oleh=admin_bkn)
     periode.penandatangan_nama = "Dr. Contoh Penandatangan"
     periode.save()
     return periode, peserta, snapshot

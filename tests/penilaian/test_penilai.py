@@ -647,8 +647,8 @@ def test_sheet_page_query_count_does_not_depend_on_the_instrument(
         NilaiPenilai.objects.create(lembar=lembar, indikator=i, level=0, catatan="tidak", versi=1)
     client = client_of(penilai)
 
-    # 12: the timeline is read too, for the stage's deadline.
-    with django_assert_num_queries(12):
+    # 13: the timeline is read too, for the stage's deadline; and the sheet's clarification requests.
+    with django_assert_num_queries(13):
         response = client.get(reverse("penilai:lembar", args=[lembar.pk]))
 
     assert response.context["jumlah_indikator"] == jumlah

@@ -93,14 +93,14 @@ def test_timeline_stages_follow_each_other(client_of, admin_bkn, periode):
     jadwal = jadwal_lengkap()
     mulai, selesai = jadwal[Tahap.MODERASI]
     jadwal[Tahap.MODERASI] = (selesai, mulai)
-    jadwal[Tahap.PENETAPAN] = (jadwal[Tahap.VERIFIKASI][0], jadwal[Tahap.PENETAPAN][1])
+    jadwal[Tahap.SANGGAH] = (jadwal[Tahap.VERIFIKASI][0], jadwal[Tahap.SANGGAH][1])
 
     with pytest.raises(ValidationError) as exc:
         services.simpan_jadwal(periode=periode, jadwal=jadwal)
 
     assert exc.value.messages == [
         "Tahap Moderasi: waktu selesai harus setelah waktu mulai.",
-        "Tahap Penetapan tidak boleh dimulai sebelum tahap Moderasi selesai.",
+        "Tahap Sanggah tidak boleh dimulai sebelum tahap Moderasi selesai.",
     ]
     assert not periode.jadwal.exists()
 
@@ -174,7 +174,7 @@ def test_verification_waits_for_the_self_assessment_deadline(admin_bkn, periode_
 def test_stages_are_walked_one_by_one_to_the_end(admin_bkn, periode_siap):
     # Every stage has begun: none of them opens before its scheduled start.
     services.simpan_jadwal(
-        periode=periode_siap, jadwal=jadwal_lengkap(awal=timezone.now() - timedelta(days=57))
+        periode=periode_siap, jadwal=jadwal_lengkap(awal=timezone.now() - timedelta(days=71))
     )
     for tahap in list(Tahap)[:-2]:
         periode_siap = services.maju_tahap(periode=periode_siap, dari=tahap, oleh=admin_bkn)
