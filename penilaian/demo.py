@@ -3,7 +3,8 @@
 - BKN Award 2023: finished and published (laporan/demo.py completes it).
 - BKN Award 2024: the 2023 instrument, every agency taking part, self-assessments
   submitted, evaluators assigned, a few sheets finished (with disagreements for
-  the panel chair to moderate): the stage of verification and scoring.
+  the panel chair to moderate), and a few clarification requests to the demo
+  operators' agencies, open and answered: the stage of verification and scoring.
 - BKN Award 2025: the same instrument, open for self-assessment: the demo
   operators can answer and upload.
 
@@ -16,6 +17,7 @@ import random
 from datetime import timedelta
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from pypdf import PdfWriter
@@ -41,21 +43,24 @@ JADWAL_SELESAI = {
     Tahap.PENILAIAN_MANDIRI: (-150, -120),
     Tahap.VERIFIKASI: (-120, -90),
     Tahap.MODERASI: (-90, -75),
-    Tahap.PENETAPAN: (-75, -60),
+    Tahap.SANGGAH: (-75, -68),
+    Tahap.PENETAPAN: (-68, -60),
     Tahap.PENGUMUMAN: (-60, 300),
 }
 JADWAL_VERIFIKASI = {
     Tahap.PENILAIAN_MANDIRI: (-40, -3),
     Tahap.VERIFIKASI: (-3, 14),
     Tahap.MODERASI: (14, 21),
-    Tahap.PENETAPAN: (21, 28),
+    Tahap.SANGGAH: (21, 25),
+    Tahap.PENETAPAN: (25, 28),
     Tahap.PENGUMUMAN: (28, 35),
 }
 JADWAL_TERBUKA = {
     Tahap.PENILAIAN_MANDIRI: (-7, 21),
     Tahap.VERIFIKASI: (21, 42),
     Tahap.MODERASI: (42, 49),
-    Tahap.PENETAPAN: (49, 56),
+    Tahap.SANGGAH: (49, 53),
+    Tahap.PENETAPAN: (53, 56),
     Tahap.PENGUMUMAN: (56, 63),
 }
 # The demo operators' agencies carry full evidence.
@@ -65,6 +70,60 @@ CATATAN = [
     "Dokumen tersedia, tetapi belum mencakup seluruh unit kerja.",
     "Data pada tangkapan layar tidak sesuai dengan laporan yang dilampirkan.",
     "Bukti lengkap dan mutakhir; sesuai kriteria level yang dipilih.",
+]
+# The 2024 clarification requests: (evaluator, agency, indicator, index from 0 of the indicator's
+# required document in doubt or None, question, the operator's answer or None). An answer replaces the document in doubt
+# when there is one. operator.jabar's agency keeps an open request, to answer after logging in.
+KLARIFIKASI = [
+    (
+        "penilai1",
+        "32",
+        "E1.6",
+        3,
+        "Rekapitulasi JPT lowong mencantumkan 14 jabatan, tetapi laporan seleksi terbuka hanya memuat 11 "
+        "jabatan. Mohon jelaskan pengisian 3 JPT lainnya (seleksi terbuka, manajemen talenta, atau masih "
+        "dijabat Plt.) dan lampirkan rekomendasi KASN-nya.",
+        None,
+    ),
+    (
+        "penilai1",
+        "kemenkeu",
+        "E3.6",
+        1,
+        "Contoh perhitungan tunjangan kinerja yang diunggah masih memakai ketentuan tahun 2021. Mohon "
+        "unggah contoh perhitungan tahun 2023 yang menunjukkan komponen capaian kinerja pegawai.",
+        "Berkas sudah kami ganti dengan contoh perhitungan tunjangan kinerja bulan Desember 2023 sesuai "
+        "PMK yang berlaku; capaian SKP diambil langsung dari aplikasi e-Kinerja.",
+    ),
+    (
+        "penilai2",
+        "32.73",
+        "E2.3",
+        None,
+        "Persentase PNS yang mencapai 20 JP pada laporan (92%) berbeda dengan data riwayat diklat di "
+        "SIASN (78%). Data mana yang menjadi dasar pengisian level?",
+        "Selisihnya berasal dari pelatihan mandiri melalui LMS Pemkot yang belum disinkronkan ke SIASN. "
+        "Angka 92% dihitung dari rekapitulasi STTPP per pegawai yang sudah kami lampirkan; pemutakhiran "
+        "SIASN dijadwalkan selesai akhir bulan ini.",
+    ),
+    (
+        "penilai2",
+        "32.73",
+        "E4.3",
+        1,
+        "Mohon lampirkan log sinkronisasi SIMPEG–SIASN tiga bulan terakhir; dokumentasi teknis yang ada "
+        "belum menunjukkan sinkronisasi dua arah yang berjalan otomatis.",
+        None,
+    ),
+    (
+        "penilai3",
+        "35.78",
+        "E4.1",
+        None,
+        "Rekapitulasi progres PDM belum memuat hasil verifikasi oleh pengelola kepegawaian. Berapa persen "
+        "PNS yang datanya sudah diverifikasi, bukan hanya sudah mengisi PDM?",
+        None,
+    ),
 ]
 
 
@@ -97,6 +156,11 @@ def _pdf(*baris):
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def berkas_pdf(nama, *baris):
+    """A PDF as a browser uploads it, for the services that take an uploaded file."""
+    return SimpleUploadedFile(nama.replace("/", "-"), _pdf(*baris), content_type="application/pdf")
 
 
 def _jadwal(periode, hari):
@@ -195,7 +259,57 @@ def _periode_verifikasi(admin, sumber):
         )[:2]:
             if not satu.peserta.bukti.exists():
                 _bukti_lengkap(satu.peserta, operator.get(satu.peserta.instansi_id, admin), indikator_list)
-    return periode, hasil
+    klarifikasi = _klarifikasi(periode, operator)
+    return periode, hasil, klarifikasi
+
+
+def _lembar_draf(periode, username, kode):
+    """The evaluator's sheet of the agency still being scored, else any other evaluator's."""
+    lembar = LembarPenilaian.objects.filter(
+        periode=periode, peserta__instansi__kode=kode, status=StatusLembar.DRAF
+    ).select_related("peserta__instansi", "penilai")
+    return lembar.filter(penilai__username=username).first() or lembar.order_by("penilai__username").first()
+
+
+def _klarifikasi(periode, operator):
+    """The evaluators ask the demo operators' agencies (KLARIFIKASI); their operators answer some.
+
+    On sheets still in draft, so the evaluator can score again after reading the answer.
+    Returns the requests.
+    """
+    hasil = []
+    for username, kode, kode_indikator, ragu, pertanyaan, jawaban in KLARIFIKASI:
+        lembar = _lembar_draf(periode, username, kode)
+        if lembar is None:
+            continue
+        peserta = lembar.peserta
+        indikator = Indikator.objects.get(periode=periode, kode=kode_indikator)
+        bukti = None
+        if ragu is not None:
+            syarat = list(indikator.syarat_bukti.all())[ragu]
+            bukti = peserta.bukti.filter(syarat=syarat, diganti_pada__isnull=True).first()
+        permintaan = services.ajukan_klarifikasi(
+            lembar=lembar, indikator=indikator, pertanyaan=pertanyaan, bukti=bukti, oleh=lembar.penilai
+        )
+        if jawaban and peserta.instansi_id in operator:
+            berkas_baru = None
+            if bukti is not None:
+                berkas_baru = berkas_pdf(
+                    f"{indikator.kode} {bukti.syarat.uraian} (revisi).pdf",
+                    peserta.instansi.nama,
+                    f"Indikator {indikator.kode} - revisi atas permintaan klarifikasi",
+                    bukti.syarat.uraian[:80],
+                    "Dokumen demo BKN Award",
+                )
+            permintaan = services.jawab_klarifikasi(
+                permintaan=permintaan,
+                jawaban=jawaban,
+                oleh=operator[peserta.instansi_id],
+                berkas=berkas_baru,
+                mengganti=bukti if berkas_baru else None,
+            )
+        hasil.append(permintaan)
+    return hasil
 
 
 def _lembar_selesai(periode, indikator_list, operator, admin, acak):
@@ -273,11 +387,14 @@ def siapkan_demo(*, admin, sumber):
                 instansi=surabaya,
                 alasan="Pernah bertugas di BKPSDM Kota Surabaya sampai 2022.",
             )
-        p2024, hasil = _periode_verifikasi(admin, sumber)
+        p2024, hasil, klarifikasi = _periode_verifikasi(admin, sumber)
         beban = sorted(hasil.beban.values())
+        dijawab = sum(1 for k in klarifikasi if k.jawaban)
         baris.append(
             f"{p2024.nama}: tahap {p2024.get_tahap_display()}, {hasil.dibuat} penugasan "
-            f"({beban[0]}–{beban[-1]} per penilai), 6 lembar sudah dikirim penilai1 dan penilai2."
+            f"({beban[0]}–{beban[-1]} per penilai), 6 lembar sudah dikirim penilai1 dan penilai2, "
+            f"{len(klarifikasi)} permintaan klarifikasi ({len(klarifikasi) - dijawab} terbuka, "
+            f"{dijawab} dijawab)."
         )
     else:
         baris.append(f"{p2024.nama}: sudah ada (tahap {p2024.get_tahap_display()}).")
