@@ -18,6 +18,7 @@ from rules.contrib.views import permission_required
 
 from bkn_award.halaman import pesan_galat
 from bkn_award.lembar_kerja import tambah_baris
+from penilaian.jadwal import waktu_wib
 from penilaian.queries import get_periode
 from penilaian.services.sanggah import hasil_sementara_terbit
 
@@ -143,7 +144,7 @@ def terbitkan_sementara(request, tahun, pk):
                 "Hasil sementara diterbitkan kepada instansi dari snapshot %(waktu)s. Instansi melihat level "
                 "indikator, nilai elemen, dan catatan penilai miliknya sendiri; publik tidak melihatnya."
             )
-            % {"waktu": f"{timezone.localtime(snapshot.dibuat):%d-%m-%Y %H.%M}"},
+            % {"waktu": waktu_wib(snapshot.dibuat)},
         )
     return redirect(f"{reverse('laporan:peringkat', args=[tahun])}?snapshot={snapshot.pk}")
 

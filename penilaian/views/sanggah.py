@@ -159,7 +159,7 @@ def putuskan(request, tahun, pk):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            layanan.putuskan_sanggah(
+            sanggah = layanan.putuskan_sanggah(
                 sanggah=sanggah,
                 terima=data["terima"],
                 level=data["level"] if data["terima"] else None,
@@ -178,7 +178,7 @@ def putuskan(request, tahun, pk):
                 % {
                     "instansi": sanggah.peserta.instansi.nama,
                     "kode": sanggah.indikator.kode,
-                    "waktu": waktu_wib(sanggah.diputuskan_pada) if sanggah.diputuskan_pada else "",
+                    "waktu": waktu_wib(sanggah.diputuskan_pada),
                 },
             )
             return redirect(f"{reverse('penilaian:sanggah', args=[tahun])}#sanggah-{sanggah.pk}")

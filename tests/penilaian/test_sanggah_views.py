@@ -9,6 +9,7 @@ from django.utils import timezone
 from laporan import services as laporan_services
 from laporan.models import HasilSementara
 from penilaian import services
+from penilaian.jadwal import waktu_wib
 from penilaian.models import (
     JadwalTahap,
     KonflikKepentingan,
@@ -200,6 +201,8 @@ def test_the_chair_accepts_with_a_new_level_and_the_agency_reads_it(masa_sanggah
     assert response.status_code == 302
     sanggah.refresh_from_db()
     assert (sanggah.status, sanggah.level_baru) == (StatusSanggah.DITERIMA, 4)
+    pesan = response.client.get(response["Location"]).content.decode()
+    assert f"atas indikator I1 diputuskan pada {waktu_wib(sanggah.diputuskan_pada)}." in pesan
     assert Moderasi.objects.get(peserta=peserta["A"], indikator=sanggah.indikator).level == 4
     hasil = client_of(operator).get(_url("mandiri:hasil_sementara", periode)).content.decode()
     assert "Level 2,50 → 4" in hasil
