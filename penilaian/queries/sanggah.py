@@ -140,6 +140,19 @@ class Peristiwa:
     level_baru: Decimal | None = None
 
 
+def _jawaban(permintaan):
+    """The answer's text, and the files it added or replaced."""
+    baris = [permintaan.jawaban]
+    for baru in permintaan.bukti_baru.all():
+        lama = ", ".join(b.nama_berkas for b in baru.versi_lama.all())
+        baris.append(
+            _("Berkas %(baru)s menggantikan %(lama)s.") % {"baru": baru.nama_berkas, "lama": lama}
+            if lama
+            else _("Berkas baru: %(baru)s.") % {"baru": baru.nama_berkas}
+        )
+    return "\n".join(baris)
+
+
 def linimasa_instansi(peserta):
     """Every clarification and objection event of the agency, newest first.
 
@@ -147,16 +160,19 @@ def linimasa_instansi(peserta):
     never learns who scored it. Its own operators are named.
     """
     peristiwa = []
-    for k in PermintaanKlarifikasi.objects.filter(peserta=peserta).select_related(
-        "indikator", "dijawab_oleh"
-    ):
+    klarifikasi = (
+        PermintaanKlarifikasi.objects.filter(peserta=peserta)
+        .select_related("indikator", "dijawab_oleh")
+        .prefetch_related("bukti_baru__versi_lama")
+    )
+    for k in klarifikasi:
         peristiwa.append(
             Peristiwa(k.dibuat, _("Penilai"), _("Permintaan klarifikasi"), k.indikator, k.pertanyaan)
         )
         if k.dijawab_pada:
             peristiwa.append(
                 Peristiwa(
-                    k.dijawab_pada, k.dijawab_oleh.nama, _("Jawaban klarifikasi"), k.indikator, k.jawaban
+                    k.dijawab_pada, k.dijawab_oleh.nama, _("Jawaban klarifikasi"), k.indikator, _jawaban(k)
                 )
             )
         if k.ditarik_pada:

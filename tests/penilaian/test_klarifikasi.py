@@ -23,6 +23,7 @@ from penilaian.models import (
     Tahap,
 )
 from penilaian.queries.klarifikasi import jumlah_klarifikasi
+from penilaian.queries.sanggah import linimasa_instansi
 
 from . import berkas_uji
 
@@ -225,6 +226,14 @@ def test_operator_answers_replacing_the_file_in_doubt_and_the_old_one_is_kept(
     kemajuan = queries.kemajuan_peserta(peserta_a)
     assert kemajuan.semua_indikator[0].jumlah_bukti == 1
     assert queries.pengisian_peserta(peserta_a.periode).get(pk=peserta_a.pk).jumlah_berkas == 1
+    # The agency's timeline says which file replaced which, without the evaluator's name.
+    jawaban, pertanyaan = linimasa_instansi(peserta_a)
+    assert (jawaban.pelaku, jawaban.jenis, pertanyaan.pelaku) == (
+        operator_a.nama,
+        "Jawaban klarifikasi",
+        "Penilai",
+    )
+    assert jawaban.teks == f"{JAWABAN}\nBerkas SK ANJAB 2024.pdf menggantikan SK ANJAB 2019.pdf."
 
 
 def test_operator_answers_with_text_only_or_adds_a_new_file(permintaan, operator_a, e11, bukti_a):
