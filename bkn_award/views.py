@@ -11,7 +11,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from rules.contrib.views import permission_required
 
-from instansi.models import Pengguna, Peran
+from instansi.forms import FilterInstansiForm
+from instansi.models import JenisInstansi, Pengguna, Peran
 from instansi.queries import jumlah_per_jenis
 from laporan.queries import penetapan_terbit
 from penilaian import services as penilaian_services
@@ -21,12 +22,14 @@ from penilaian.queries import (
     get_peserta_operator,
     jumlah_perlu_moderasi,
     kemajuan_peserta,
-    lembar_milik,
     periode_operator,
 )
+from penilaian.queries.daftar_kerja import GRUP_PER_KODE, GRUP_PER_NOMOR, daftar_kerja, periode_penilai
 from penilaian.queries.klarifikasi import jumlah_klarifikasi
+from penilaian.services.penilai import TAHAP_MENILAI
 
 from .celery import app as celery_app
+from .halaman import halaman
 
 BERANDA_PER_PERAN = {
     Peran.ADMIN: "beranda_admin",
@@ -59,8 +62,46 @@ def beranda_admin(request):
     )
 
 
+def _daftar_kerja(request):
+    """The worklist of the period asked for (?periode=<tahun>), by default the first in scoring."""
+    periode_list = list(periode_penilai(request.user))
+    if not periode_list:
+        return {}
+    periode = next((p for p in periode_list if str(p.tahun) == request.GET.get("periode")), periode_list[0])
+    filter_form = FilterInstansiForm(request.GET or None)
+    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
+    grup = request.GET.get("grup", "")
+    daftar = daftar_kerja(
+        request.user,
+        periode,
+        q=filters.get("q", ""),
+        jenis=filters.get("jenis", ""),
+        provinsi=filters.get("provinsi"),
+        grup=grup,
+    )
+    page, query = halaman(request, daftar.lembar, per_halaman=25)
+    tanpa_grup = request.GET.copy()
+    for kunci in ("halaman", "grup"):
+        tanpa_grup.pop(kunci, None)
+    return {
+        "kerja_periode_list": periode_list,
+        "kerja": daftar,
+        "kerja_saring": filters,
+        # The filter is written out in the template: a list page rendered hundreds of times a day.
+        "kerja_jenis": JenisInstansi.choices,
+        "kerja_provinsi": filter_form.fields["provinsi"].queryset,
+        "kerja_grup": grup if grup in GRUP_PER_KODE else "",
+        "kerja_grup_per_nomor": GRUP_PER_NOMOR,
+        "page": page,
+        "query": query,
+        "query_tanpa_grup": tanpa_grup.urlencode(),
+        "menilai": periode.tahap in TAHAP_MENILAI,
+        "jadwal_penilaian": periode.jadwal_tahap(Tahap.VERIFIKASI),
+    }
+
+
 def _beranda_penilai(request, *, sebagai_ketua):
-    konteks = {"sebagai_ketua": sebagai_ketua, "lembar_list": lembar_milik(request.user)}
+    konteks = {"sebagai_ketua": sebagai_ketua, **_daftar_kerja(request)}
     if sebagai_ketua:
         konteks["periode_list"] = [
             (periode, jumlah_perlu_moderasi(periode), periode.konflik_menunggu)

@@ -26,16 +26,6 @@ from ..models import (
 AKTIF = ~Q(status=StatusLembar.DIBATALKAN)
 
 
-def lembar_milik(user):
-    """The evaluator's live sheets, newest period first, with how many indicators each has scored."""
-    return (
-        LembarPenilaian.objects.filter(AKTIF, penilai=user)
-        .select_related("periode", "peserta__instansi")
-        .annotate(jumlah_dinilai=Count("nilai", filter=Q(nilai__level__isnull=False)))
-        .order_by("-periode__tahun", "peserta__instansi__nama")
-    )
-
-
 def get_lembar_for_user(user, pk):
     """A score sheet the user may open; 404 otherwise.
 
