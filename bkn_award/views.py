@@ -19,10 +19,9 @@ from penilaian import services as penilaian_services
 from penilaian.models import Periode, Peserta, StatusSanggah, StatusTinjauan, Tahap
 from penilaian.queries import (
     daftar_periode,
-    get_peserta_operator,
     jumlah_perlu_moderasi,
     kemajuan_peserta,
-    periode_operator,
+    peserta_terbuka_operator,
 )
 from penilaian.queries.daftar_kerja import GRUP_PER_KODE, GRUP_PER_NOMOR, daftar_kerja, periode_penilai
 from penilaian.queries.klarifikasi import jumlah_klarifikasi
@@ -137,18 +136,21 @@ def beranda_penilai(request):
 
 @permission_required("instansi.beranda_operator", raise_exception=True)
 def beranda_operator(request):
-    konteks = {"instansi": request.user.instansi}
-    periode = periode_operator(request.user)
-    if periode is not None:
-        peserta = get_peserta_operator(request.user, periode.tahun)
-        konteks.update(
-            peserta=peserta,
-            periode=peserta.periode,
-            kemajuan=kemajuan_peserta(peserta),
-            tenggat=penilaian_services.tenggat(peserta),
-            terkunci=penilaian_services.alasan_terkunci(peserta),
-            klarifikasi=jumlah_klarifikasi(peserta=peserta),
-        )
+    konteks = {
+        "instansi": request.user.instansi,
+        # Every period under way, the nearest deadline first.
+        "kartu_list": [
+            {
+                "peserta": peserta,
+                "periode": peserta.periode,
+                "kemajuan": kemajuan_peserta(peserta),
+                "tenggat": penilaian_services.tenggat(peserta),
+                "terkunci": penilaian_services.alasan_terkunci(peserta),
+                "klarifikasi": jumlah_klarifikasi(peserta=peserta),
+            }
+            for peserta in peserta_terbuka_operator(request.user)
+        ],
+    }
     # Preliminary results published to the agency, while its winners are not yet public.
     konteks["sementara_list"] = (
         Periode.objects.filter(

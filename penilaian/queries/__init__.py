@@ -7,7 +7,7 @@ from .mandiri import (
     get_peserta_operator,
     kemajuan_peserta,
     pengisian_peserta,
-    periode_operator,
+    peserta_terbuka_operator,
     ukuran_instrumen,
 )
 from .penilai import (
@@ -54,10 +54,10 @@ __all__ = [
     "kemajuan_peserta",
     "pengisian_peserta",
     "penugasan_peserta",
-    "periode_operator",
     "perlu_moderasi",
     "perlu_penugasan",
     "peserta_per_jenis",
+    "peserta_terbuka_operator",
     "riwayat_peserta",
     "saring_peserta",
     "tinjauan_konflik",

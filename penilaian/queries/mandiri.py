@@ -2,16 +2,19 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from instansi.rules import is_admin_bkn
 
-from ..models import BuktiDukung, Elemen, Indikator, JawabanMandiri, Periode, Peserta, SyaratBukti, Tahap
+from ..jadwal import batas_tahap
+from ..models import BuktiDukung, Elemen, Indikator, JawabanMandiri, Peserta, SyaratBukti, Tahap
 from .penilai import boleh_baca_bukti_peserta
 from .periode import elemen_lengkap
 
@@ -207,15 +210,20 @@ def ukuran_instrumen(periode):
     )
 
 
-def periode_operator(user):
-    """The period the operator's agency works on: the newest one it takes part in that has opened."""
-    return (
-        Periode.objects.filter(peserta__instansi=user.instansi_id)
-        .exclude(tahap=Tahap.PERSIAPAN)
-        .prefetch_related("jadwal")
-        .order_by("-tahun")
-        .first()
+def peserta_terbuka_operator(user):
+    """The agency's participations in periods under way (opened, results not yet announced).
+
+    The one whose current stage ends soonest comes first; a stage without an end last.
+    """
+    peserta = (
+        Peserta.objects.filter(instansi=user.instansi_id)
+        .exclude(periode__tahap__in=[Tahap.PERSIAPAN, Tahap.PENGUMUMAN])
+        .select_related("periode", "instansi")
+        .prefetch_related("periode__jadwal")
+        .order_by("-periode__tahun")
     )
+    jauh = timezone.now() + timedelta(days=365 * 100)
+    return sorted(peserta, key=lambda p: batas_tahap(p.periode) or jauh)
 
 
 def get_peserta_operator(user, tahun):

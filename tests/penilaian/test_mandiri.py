@@ -1,6 +1,7 @@
 """Self-assessment: answers, evidence uploads and every bad input, deadlines, submission, reopening."""
 
 import hashlib
+import re
 import zipfile
 from datetime import timedelta
 from io import BytesIO
@@ -14,6 +15,7 @@ from django.utils import timezone
 from penilaian import queries, services
 from penilaian.models import BuktiDukung, JawabanMandiri, PembukaanKembali, Tahap
 
+from ..factories import PeriodeFactory
 from . import berkas_uji
 from .berkas_uji import unggahan
 
@@ -704,3 +706,20 @@ def test_a_stale_form_post_keeps_what_the_operator_typed(operator, operator_a, p
     assert (form["level"].value(), form["penjelasan"].value()) == ("2", "Teks panjang saya")
     assert "Teks panjang saya" in response.content.decode()
     assert JawabanMandiri.objects.get(peserta=peserta_a, indikator=e11).penjelasan == "Terbaru"
+
+
+def test_the_home_page_shows_every_period_under_way_nearest_deadline_first(
+    client_of, operator_a, periode_mandiri, instansi_a, admin_bkn
+):
+    # 2030 is open for self-assessment until a week from now; 2031 is in scoring and ends sooner;
+    # 2029's results are announced and 2032 is still in preparation: neither is under way.
+    lusa = timezone.now() + timedelta(days=2)
+    for tahun, tahap in ((2031, Tahap.VERIFIKASI), (2029, Tahap.PENGUMUMAN), (2032, Tahap.PERSIAPAN)):
+        periode = PeriodeFactory(nama=f"BKN Award {tahun}", tahun=tahun, dibuat_oleh=admin_bkn, tahap=tahap)
+        periode.peserta.create(instansi=instansi_a)
+        periode.jadwal.create(tahap=tahap, mulai=lusa - timedelta(days=10), selesai=lusa)
+
+    isi = client_of(operator_a).get(reverse("beranda_operator")).content.decode()
+
+    kartu = re.findall(r'data-testid="kartu-mandiri">.*?<h3 class="h5">(BKN Award \d+)', isi, re.S)
+    assert kartu == ["BKN Award 2031", "BKN Award 2030"]
