@@ -10,6 +10,7 @@ undone before the next case.
 """
 
 import os
+import re
 from datetime import date, timedelta
 from types import SimpleNamespace
 
@@ -346,6 +347,55 @@ def dunia(django_db_setup, django_db_blocker, _penyimpanan):
             atomic.__exit__(None, None, None)
 
 
+# What Django, its widgets and the libraries say when a string escaped translation. Matched as whole
+# words in the text people read (tags, scripts and styles removed), case-sensitively.
+INGGRIS = (
+    "Select an option",
+    "Select",
+    "Submit",
+    "Save",
+    "Cancel",
+    "Delete",
+    "Search",
+    "Previous",
+    "Next",
+    "Currently",
+    "Change",
+    "Clear",
+    "Required",
+    "required",
+    "This field",
+    "Enter a valid",
+    "Loading",
+    "Choose",
+    "Upload",
+    "Download",
+    "Password",
+    "Username",
+    "Log in",
+    "Sign in",
+    "Home",
+    "Page",
+    "of",
+    "the",
+    "and",
+    "---------",
+)
+# The licence's attribution notice is English on purpose (marked lang="en"), as ODbL words it.
+_TAG = re.compile(r"<(script|style)\b.*?</\1>|<(\w+)[^>]*\blang=\"en\"[^>]*>.*?</\2>|<[^>]+>", re.S)
+_INGGRIS = re.compile(r"(?<![\w-])(" + "|".join(re.escape(k) for k in INGGRIS) + r")(?![\w-])")
+
+
+_ATRIBUT = re.compile(r'\b(?:placeholder|aria-label|title|alt)="([^"]*)"')
+
+
+def kata_inggris(html):
+    """The English words of ``html``'s readable text (and the attributes people read), from INGGRIS."""
+    tanpa_kode = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    teks = " ".join([_TAG.sub(" ", tanpa_kode), *_ATRIBUT.findall(tanpa_kode)])
+    return sorted({k for k in _INGGRIS.findall(teks) if k})
+
+
 def terlarang(d, persona):
     """Texts a page shown to the persona must never contain.
 
@@ -397,6 +447,9 @@ def test_each_persona_gets_its_status_on_every_url_and_sees_only_its_data(dunia,
         isi = response.content.decode(errors="replace")
         bocor = [teks for teks in terlarang(dunia, persona) if teks in isi]
         assert not bocor, f"{metode} {url} sebagai {persona} memperlihatkan data yang bukan haknya: {bocor}"
+        if response.get("Content-Type", "").startswith("text/html"):
+            inggris = kata_inggris(isi)
+            assert not inggris, f"{metode} {url} sebagai {persona} memuat teks berbahasa Inggris: {inggris}"
 
 
 def test_the_private_texts_are_on_the_pages_of_those_who_may_read_them(dunia, client_of):
@@ -433,3 +486,13 @@ def test_the_private_texts_are_on_the_pages_of_those_who_may_read_them(dunia, cl
     for persona, url, teks in boleh:
         isi = client_of(dunia.users[persona]).get(url).content.decode()
         assert [t for t in teks if t in isi] == teks, (persona, url)
+
+
+def test_the_english_scan_finds_what_escaped_translation_and_only_in_readable_text():
+    html = (
+        '<label>Provinsi</label><select><option value="">- Select an option -</option></select>'
+        '<input placeholder="Search"><script>var next = 1;</script><p lang="en">Made available under the ODbL.</p>'
+        "<p>Lihat halaman berikutnya</p>"
+    )
+
+    assert kata_inggris(html) == ["Search", "Select an option"]
