@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bkn_award.angka import AngkaField
 from penilaian.models import JenisKategori, Kategori, MetodeAgregasi, Periode
 
 from .models import KeputusanSeri, Snapshot
@@ -22,13 +23,13 @@ class PredikatForm(forms.Form):
         max_length=50,
         widget=forms.TextInput(attrs={"class": "form-control", "aria-label": _("Predikat")}),
     )
-    batas_bawah = forms.DecimalField(
+    batas_bawah = AngkaField(
         label=_("Nilai minimal"),
         min_value=0,
         max_value=100,
         decimal_places=4,
-        widget=forms.NumberInput(
-            attrs={"class": "form-control", "aria-label": _("Nilai minimal"), "step": "any"}
+        widget=forms.TextInput(
+            attrs={"class": "form-control", "aria-label": _("Nilai minimal"), "inputmode": "decimal"}
         ),
     )
 
