@@ -132,27 +132,67 @@ class BarisModerasi:
         return f"{self.peserta.pk}-{self.indikator.pk}"
 
 
-def perlu_moderasi(periode, *, peserta=None):
-    """Indicators whose submitted levels differ by at least the period's threshold, largest gap first."""
-    nilai = (
-        NilaiPenilai.objects.filter(
-            lembar__periode=periode, lembar__status=StatusLembar.DIKIRIM, level__isnull=False
-        )
-        .select_related("lembar__penilai", "lembar__peserta__instansi", "indikator__elemen")
-        .order_by("lembar__penilai__nama")
+def _nilai_terkirim(periode):
+    return NilaiPenilai.objects.filter(
+        lembar__periode=periode, lembar__status=StatusLembar.DIKIRIM, level__isnull=False
     )
+
+
+def antrean_moderasi(periode, *, peserta=None, q="", elemen="", selisih=None, status=""):
+    """The (agency, indicator) pairs whose submitted levels differ by the threshold, as one aggregate query.
+
+    Rows of ``{"lembar__peserta": id, "indikator": id, "selisih": gap, "dimoderasi": bool}``, those awaiting
+    the chair first, then the largest gap. Narrowed by agency (name or code), element code,
+    a larger minimum gap, and status ("belum" or "sudah").
+    """
+    nilai = _nilai_terkirim(periode)
     if peserta is not None:
         nilai = nilai.filter(lembar__peserta=peserta)
+    if q:
+        nilai = nilai.filter(
+            Q(lembar__peserta__instansi__nama__icontains=q) | Q(lembar__peserta__instansi__kode__icontains=q)
+        )
+    if elemen:
+        nilai = nilai.filter(indikator__elemen__kode=elemen)
+    ambang = max(periode.ambang_moderasi, selisih or 0)
+    dimoderasi = Moderasi.objects.filter(peserta=OuterRef("lembar__peserta"), indikator=OuterRef("indikator"))
+    antrean = (
+        nilai.values("lembar__peserta", "indikator")
+        .annotate(n=Count("pk"), tinggi=Max("level"), rendah=Min("level"), dimoderasi=Exists(dimoderasi))
+        .filter(n__gt=1, tinggi__gte=F("rendah") + ambang)
+        .annotate(selisih=F("tinggi") - F("rendah"))
+    )
+    if status == "belum":
+        antrean = antrean.filter(dimoderasi=False)
+    elif status == "sudah":
+        antrean = antrean.filter(dimoderasi=True)
+    return antrean.order_by(
+        "dimoderasi",
+        "-selisih",
+        "lembar__peserta__instansi__nama",
+        "indikator__elemen__urutan",
+        "indikator__urutan",
+    )
+
+
+def baris_moderasi(periode, antrean):
+    """The rows of ``antrean`` (some rows of antrean_moderasi, e.g. one page) with their scores, in order."""
+    kunci = [(a["lembar__peserta"], a["indikator"]) for a in antrean]
+    if not kunci:
+        return []
+    pasangan = Q()
+    for peserta_id, indikator_id in kunci:
+        pasangan |= Q(lembar__peserta_id=peserta_id, indikator_id=indikator_id)
     kelompok = defaultdict(list)
-    for n in nilai:
+    for n in (
+        _nilai_terkirim(periode)
+        .filter(pasangan)
+        .select_related("lembar__penilai", "lembar__peserta__instansi", "indikator__elemen")
+        .prefetch_related("indikator__rubrik")
+        .order_by("lembar__penilai__nama")
+    ):
         kelompok[(n.lembar.peserta_id, n.indikator_id)].append(n)
-    terpilih = {
-        kunci: daftar
-        for kunci, daftar in kelompok.items()
-        if len(daftar) > 1
-        and max(n.level for n in daftar) - min(n.level for n in daftar) >= periode.ambang_moderasi
-    }
-    peserta_ids = {p for p, _i in terpilih}
+    peserta_ids = {p for p, _i in kunci}
     mandiri = {
         (j.peserta_id, j.indikator_id): j.level
         for j in JawabanMandiri.objects.filter(peserta_id__in=peserta_ids)
@@ -161,20 +201,22 @@ def perlu_moderasi(periode, *, peserta=None):
         (m.peserta_id, m.indikator_id): m
         for m in Moderasi.objects.filter(peserta_id__in=peserta_ids).select_related("oleh")
     }
-    baris = [
+    return [
         BarisModerasi(
-            peserta=daftar[0].lembar.peserta,
-            indikator=daftar[0].indikator,
-            nilai=daftar,
-            level_mandiri=mandiri.get(kunci),
-            moderasi=moderasi.get(kunci),
+            peserta=kelompok[k][0].lembar.peserta,
+            indikator=kelompok[k][0].indikator,
+            nilai=kelompok[k],
+            level_mandiri=mandiri.get(k),
+            moderasi=moderasi.get(k),
         )
-        for kunci, daftar in terpilih.items()
+        for k in kunci
+        if kelompok.get(k)
     ]
-    return sorted(
-        baris,
-        key=lambda b: (b.moderasi is not None, -b.selisih, b.peserta.instansi.nama, b.indikator.urutan),
-    )
+
+
+def perlu_moderasi(periode, *, peserta=None):
+    """Every indicator whose submitted levels differ by the period's threshold: awaiting first, largest gap first."""
+    return baris_moderasi(periode, antrean_moderasi(periode, peserta=peserta))
 
 
 def jumlah_perlu_moderasi(periode):

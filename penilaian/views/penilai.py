@@ -366,7 +366,9 @@ def _isian_ditolak(form, exc=None):
 def moderasi(request, tahun, ditolak=None):
     """The chair's page; ``ditolak`` re-shows a refused form's input, and why, beside its row."""
     periode = queries.get_periode(tahun)
-    baris = queries.perlu_moderasi(periode)
+    saring = _saring_moderasi(request, periode)
+    page, query = halaman(request, queries.antrean_moderasi(periode, **saring), per_halaman=25)
+    baris = queries.baris_moderasi(periode, page.object_list)
     tinjauan = list(queries.tinjauan_konflik(periode))
     ditolak = ditolak or {}
     # Agencies the chair may not decide on (its own, its region's, its conflicts): the admin's.
@@ -389,7 +391,12 @@ def moderasi(request, tahun, ditolak=None):
         {
             "periode": periode,
             "baris_list": baris,
-            "belum": sum(1 for b in baris if b.moderasi is None),
+            "belum": queries.jumlah_perlu_moderasi(periode),
+            "page": page,
+            "query": query,
+            "saring": saring,
+            "elemen_list": periode.elemen.order_by("urutan"),
+            "selisih_list": range(periode.ambang_moderasi, 5),
             "tinjauan_list": tinjauan,
             "isian_moderasi": ditolak.get("moderasi", {}),
             "isian_kembali": ditolak.get("kembali", {}),
@@ -397,6 +404,21 @@ def moderasi(request, tahun, ditolak=None):
             "terlarang": terlarang,
         },
     )
+
+
+def _saring_moderasi(request, periode):
+    """The moderation queue's filters from the query string, each ignored when it is not valid."""
+    elemen = request.GET.get("elemen", "")
+    try:
+        selisih = int(request.GET.get("selisih", ""))
+    except ValueError:
+        selisih = None
+    return {
+        "q": request.GET.get("q", "").strip()[:100],
+        "elemen": elemen if periode.elemen.filter(kode=elemen).exists() else "",
+        "selisih": selisih if selisih is not None and periode.ambang_moderasi <= selisih <= 4 else None,
+        "status": request.GET.get("status") if request.GET.get("status") in ("belum", "sudah") else "",
+    }
 
 
 @moderasi_perm
