@@ -4,7 +4,6 @@ page lists them, an agency downloads its certificate (rendered by a real Celery 
 
 import io
 import re
-from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import expect
@@ -15,7 +14,8 @@ from laporan.models import RunPeringkat, Sertifikat, StatusSertifikat
 from penilaian import services as penilaian_services
 from penilaian.models import Tahap
 
-from ..factories import KATA_SANDI, OperatorFactory
+from ..factories import OperatorFactory
+from .peramban import konteks_baru, masuk_di
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -52,32 +52,6 @@ def penetapan_siap(contoh, admin_bkn):
     periode.save()
     operator = OperatorFactory(username="operator.kab-a", nama="Operator A", instansi=peserta["A"].instansi)
     return periode, snapshot_id, operator
-
-
-@contextmanager
-def konteks_baru(browser, live_server):
-    """A fresh, signed-out browser context; like the `page` fixture, any console error fails the test."""
-    context = browser.new_context(
-        base_url=live_server.url, locale="id-ID", viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(10_000)
-    halaman = context.new_page()
-    galat = []
-    halaman.on("pageerror", lambda exc: galat.append(str(exc)))
-    halaman.on("console", lambda msg: galat.append(msg.text) if msg.type == "error" else None)
-    try:
-        yield halaman
-    finally:
-        context.close()
-    assert galat == [], f"Galat di konsol peramban: {galat}"
-
-
-def masuk_di(halaman, user):
-    halaman.goto("/akun/masuk/")
-    halaman.get_by_label("Nama pengguna").fill(user.username)
-    halaman.get_by_label("Kata sandi").fill(KATA_SANDI)
-    halaman.get_by_role("button", name="Masuk").click()
-    halaman.wait_for_load_state()
 
 
 def _kolom(tabel, n):

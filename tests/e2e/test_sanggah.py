@@ -4,7 +4,6 @@ accepts it, and the next ranking, computed by a real Celery worker, reflects the
 """
 
 import re
-from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal
 
@@ -17,8 +16,9 @@ from laporan.models import HasilSementara, RunPeringkat, Snapshot
 from penilaian import services as penilaian_services
 from penilaian.models import JadwalTahap, Sanggah, StatusSanggah, Tahap
 
-from ..factories import KATA_SANDI, OperatorFactory
+from ..factories import OperatorFactory
 from ..penilaian import berkas_uji
+from .peramban import konteks_baru, masuk_di
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -61,32 +61,6 @@ def masa_sanggah(moderasi_selesai, admin_bkn):
         selesai=sekarang + timedelta(days=1),
     )
     return jadwal, operator
-
-
-@contextmanager
-def konteks_baru(browser, live_server):
-    """A fresh, signed-out browser context; like the `page` fixture, any console error fails the test."""
-    context = browser.new_context(
-        base_url=live_server.url, locale="id-ID", viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(10_000)
-    halaman = context.new_page()
-    galat = []
-    halaman.on("pageerror", lambda exc: galat.append(str(exc)))
-    halaman.on("console", lambda msg: galat.append(msg.text) if msg.type == "error" else None)
-    try:
-        yield halaman
-    finally:
-        context.close()
-    assert galat == [], f"Galat di konsol peramban: {galat}"
-
-
-def masuk_di(halaman, user):
-    halaman.goto("/akun/masuk/")
-    halaman.get_by_label("Nama pengguna").fill(user.username)
-    halaman.get_by_label("Kata sandi").fill(KATA_SANDI)
-    halaman.get_by_role("button", name="Masuk").click()
-    halaman.wait_for_load_state()
 
 
 def _pesan(halaman, teks):
