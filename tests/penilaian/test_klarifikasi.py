@@ -6,7 +6,6 @@ from io import BytesIO
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.storage import storages
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,31 +25,13 @@ from penilaian.queries.klarifikasi import jumlah_klarifikasi
 from penilaian.queries.sanggah import linimasa_instansi
 
 from . import berkas_uji
+from .test_mandiri import pesan, tersimpan
 
 pytestmark = pytest.mark.django_db
 
 TAHUN = 2030
 PERTANYAAN = "SK ANJAB yang diunggah bertanggal 2019; apakah ada penetapan yang lebih baru?"
 JAWABAN = "Terlampir SK ANJAB 2024 yang menggantikan SK 2019."
-
-
-def pesan(response):
-    return [str(m) for m in response.context["messages"]]
-
-
-def tersimpan():
-    """Every file in the evidence storage."""
-    storage = storages["bukti"]
-    hasil = []
-
-    def jelajah(folder):
-        folders, files = storage.listdir(folder) if storage.exists(folder) else ([], [])
-        hasil.extend(f"{folder}/{f}".lstrip("/") for f in files)
-        for sub in folders:
-            jelajah(f"{folder}/{sub}".lstrip("/"))
-
-    jelajah("")
-    return sorted(hasil)
 
 
 @pytest.fixture
