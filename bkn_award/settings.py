@@ -154,7 +154,7 @@ AUTH_USER_MODEL = "instansi.Pengguna"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "instansi.backends.PenggunaBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "beranda"

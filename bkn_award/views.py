@@ -13,7 +13,7 @@ from rules.contrib.views import permission_required
 
 from instansi.forms import FilterInstansiForm
 from instansi.models import JenisInstansi, Pengguna, Peran
-from instansi.queries import jumlah_per_jenis
+from instansi.queries import jumlah_per_jenis, pilihan_provinsi
 from laporan.queries import penetapan_terbit
 from penilaian import services as penilaian_services
 from penilaian.models import Periode, Peserta, StatusSanggah, StatusTinjauan, Tahap
@@ -23,7 +23,7 @@ from penilaian.queries import (
     kemajuan_peserta,
     peserta_terbuka_operator,
 )
-from penilaian.queries.daftar_kerja import GRUP_PER_KODE, GRUP_PER_NOMOR, daftar_kerja, periode_penilai
+from penilaian.queries.daftar_kerja import GRUP_PER_KODE, daftar_kerja, periode_penilai
 from penilaian.queries.klarifikasi import jumlah_klarifikasi
 from penilaian.services.penilai import TAHAP_MENILAI
 
@@ -78,7 +78,7 @@ def _daftar_kerja(request):
         provinsi=filters.get("provinsi"),
         grup=grup,
     )
-    page, query = halaman(request, daftar.lembar, per_halaman=25)
+    page, query = halaman(request, daftar.lembar, per_halaman=25, jumlah=daftar.jumlah_baris)
     tanpa_grup = request.GET.copy()
     for kunci in ("halaman", "grup"):
         tanpa_grup.pop(kunci, None)
@@ -88,9 +88,8 @@ def _daftar_kerja(request):
         "kerja_saring": filters,
         # The filter is written out in the template: a list page rendered hundreds of times a day.
         "kerja_jenis": JenisInstansi.choices,
-        "kerja_provinsi": filter_form.fields["provinsi"].queryset,
+        "kerja_provinsi": pilihan_provinsi(),
         "kerja_grup": grup if grup in GRUP_PER_KODE else "",
-        "kerja_grup_per_nomor": GRUP_PER_NOMOR,
         "page": page,
         "query": query,
         "query_tanpa_grup": tanpa_grup.urlencode(),

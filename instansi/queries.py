@@ -1,5 +1,6 @@
 """Reads on agencies that more than one page needs."""
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.http import Http404
 
@@ -33,6 +34,22 @@ def jumlah_per_jenis(qs=None):
 
 def provinsi_list():
     return Instansi.objects.filter(jenis=JenisInstansi.PROVINSI).order_by("nama")
+
+
+KUNCI_PILIHAN_PROVINSI = "instansi:pilihan-provinsi"
+
+
+def pilihan_provinsi():
+    """[(kode, nama)] of the provinces for the filter forms of busy list pages, from the cache.
+
+    The 38 provinces seldom change; any save of an agency clears the cache
+    (``instansi/signals.py``), and an hour's expiry bounds what a missed signal could cost.
+    """
+    pilihan = cache.get(KUNCI_PILIHAN_PROVINSI)
+    if pilihan is None:
+        pilihan = [(p.kode, p.nama_wilayah or p.nama) for p in provinsi_list()]
+        cache.set(KUNCI_PILIHAN_PROVINSI, pilihan, 60 * 60)
+    return pilihan
 
 
 def get_instansi_for_user(user, kode):

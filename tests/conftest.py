@@ -85,7 +85,7 @@ def client_of(client):
     def _client_of(user):
         client.logout()
         if user is not None:
-            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            client.force_login(user, backend="instansi.backends.PenggunaBackend")
         return client
 
     return _client_of

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import template
 from django.template.defaultfilters import floatformat
+from django.utils.html import format_html_join
 
 register = template.Library()
 
@@ -26,3 +27,18 @@ def angka(nilai, desimal=4):
     if nilai in (None, ""):
         return "—"
     return floatformat(Decimal(str(nilai)), desimal)
+
+
+@register.simple_tag
+def opsi(pilihan, terpilih=""):
+    """The <option>s of a select from [(value, label)], the chosen one marked.
+
+    For the filter forms of the busiest list pages: one join instead of a template
+    loop over every province, on every page view.
+    """
+    terpilih = str(terpilih or "")
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((nilai, " selected" if str(nilai) == terpilih else "", label) for nilai, label in pilihan),
+    )
