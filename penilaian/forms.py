@@ -233,8 +233,35 @@ class BerkasBuktiField(forms.FileField):
         super().__init__(label=label, allow_empty_file=True, **kwargs)
 
 
+class _BerkasBanyakInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class BerkasBanyakField(BerkasBuktiField):
+    """Several evidence files in one field: a list of files, each checked like a single one."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", _BerkasBanyakInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.xlsx,.docx"}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        berkas = [b for b in data if b] if isinstance(data, (list, tuple)) else [data] if data else []
+        if not berkas:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return [super().clean(b, initial) for b in berkas]
+
+
 class UnggahBuktiForm(forms.Form):
-    berkas = BerkasBuktiField(label=_("Berkas bukti dukung"))
+    """One or several evidence files for an indicator, or one file replacing another (``mengganti``).
+
+    Every file of one submission goes to the chosen required document; the page's
+    script sends each file on its own, with its own choice.
+    """
+
+    berkas = BerkasBanyakField(
+        label=_("Berkas bukti dukung"),
+        help_text=_("PDF, JPG, PNG, XLSX atau DOCX. Boleh memilih beberapa berkas sekaligus."),
+    )
     syarat = forms.ModelChoiceField(
         label=_("Untuk bukti wajib"),
         queryset=None,
@@ -249,6 +276,12 @@ class UnggahBuktiForm(forms.Form):
         self.fields["mengganti"].queryset = peserta.bukti.filter(
             indikator=indikator, diganti_pada__isnull=True
         )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mengganti") and len(data.get("berkas") or []) > 1:
+            self.add_error("berkas", _("Pilih satu berkas pengganti."))
+        return data
 
 
 class BukaKembaliForm(forms.Form):

@@ -26,6 +26,11 @@ urlpatterns = [
     path("<int:tahun>/pengisian/<str:kode>/", mandiri.pengisian_instansi, name="pengisian_instansi"),
     path("<int:tahun>/pengisian/<str:kode>/bukti.zip", mandiri.pengisian_zip, name="pengisian_zip"),
     path("<int:tahun>/pengisian/<str:kode>/buka-kembali/", mandiri.buka_kembali, name="buka_kembali"),
+    path(
+        "<int:tahun>/pengisian/<str:kode>/tanda-terima/",
+        mandiri.pengisian_tanda_terima,
+        name="pengisian_tanda_terima",
+    ),
     path("<int:tahun>/penugasan/", penilai.penugasan, name="penugasan"),
     path("<int:tahun>/penugasan/pengaturan/", penilai.penugasan_pengaturan, name="penugasan_pengaturan"),
     path("<int:tahun>/penugasan/otomatis/", penilai.penugasan_otomatis, name="penugasan_otomatis"),
@@ -65,6 +70,7 @@ mandiri_patterns = (
     [
         path("<int:tahun>/", mandiri.ringkasan, name="ringkasan"),
         path("<int:tahun>/kirim/", mandiri.kirim, name="kirim"),
+        path("<int:tahun>/tanda-terima/", mandiri.tanda_terima, name="tanda_terima"),
         path("<int:tahun>/bukti/<int:pk>/hapus/", mandiri.hapus_bukti, name="hapus_bukti"),
         # Before "<int:tahun>/<str:kode>/", which would take "klarifikasi" etc. for an indicator code.
         path("<int:tahun>/klarifikasi/", klarifikasi.daftar, name="klarifikasi_daftar"),
@@ -75,6 +81,7 @@ mandiri_patterns = (
         path("<int:tahun>/linimasa/", sanggah.linimasa, name="linimasa"),
         path("<int:tahun>/<str:kode>/", mandiri.indikator, name="indikator"),
         path("<int:tahun>/<str:kode>/jawaban/", mandiri.simpan_jawaban, name="simpan_jawaban"),
+        path("<int:tahun>/<str:kode>/unggah/", mandiri.unggah_bukti, name="unggah_bukti"),
     ],
     "mandiri",
 )

@@ -180,6 +180,13 @@ TABEL = {
         args=lambda d, p, v: {"tahun": d.tahun_nilai, "kode": d.kode_peserta(v)},
         varian=(SENDIRI, ASING),
     ),
+    # The agency's receipt: A has not submitted in this world, so back to its filling page.
+    "penilaian:pengisian_tanda_terima": Rute(
+        get=h(403, admin=milik(302, 404)),
+        post=h(403, admin=milik(302, 404)),
+        args=lambda d, p, v: {"tahun": d.tahun_nilai, "kode": d.kode_peserta(v)},
+        varian=(SENDIRI, ASING),
+    ),
     "penilaian:pengisian_zip": Rute(
         get=h(403, admin=milik(200, 404)),
         post=h(403, admin=milik(200, 404)),
@@ -317,6 +324,13 @@ TABEL = {
         args=lambda d, p, v: {"tahun": d.tahun_nilai if v == SENDIRI else d.tahun_lain},
         varian=(SENDIRI, ASING),
     ),
+    # The receipt: not submitted in this world, so back to the summary with why.
+    "mandiri:tanda_terima": Rute(
+        get=h(403, operator=milik(302, 404)),
+        post=h(403, operator=milik(302, 404)),
+        args=lambda d, p, v: {"tahun": d.tahun_nilai if v == SENDIRI else d.tahun_lain},
+        varian=(SENDIRI, ASING),
+    ),
     # ASING: the other agency's evidence file.
     "mandiri:hapus_bukti": Rute(
         get=h(403, operator=405),
@@ -333,6 +347,13 @@ TABEL = {
     ),
     # The autosave answers its fragment, with why nothing was saved.
     "mandiri:simpan_jawaban": Rute(
+        get=h(403, operator=405),
+        post=h(403, operator=milik(200, 404)),
+        args=lambda d, p, v: {"tahun": d.tahun_nilai if v == SENDIRI else d.tahun_lain, "kode": "I1"},
+        varian=(SENDIRI, ASING),
+    ),
+    # The page's script sends one file per request: an empty one is answered {"ok": false} with why.
+    "mandiri:unggah_bukti": Rute(
         get=h(403, operator=405),
         post=h(403, operator=milik(200, 404)),
         args=lambda d, p, v: {"tahun": d.tahun_nilai if v == SENDIRI else d.tahun_lain, "kode": "I1"},

@@ -5,16 +5,21 @@ and refuses the change, whatever the browser sent, once the assessment is
 submitted or past its deadline.
 """
 
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import berkas as berkas_bukti
 from ..jadwal import waktu_wib
-from ..models import BuktiDukung, JawabanMandiri, PembukaanKembali, Peserta, Tahap
+from ..models import BuktiDukung, Indikator, JawabanMandiri, PembukaanKembali, Peserta, Tahap
 from ..queries import kemajuan_peserta
 
 
@@ -175,6 +180,33 @@ def unggah_bukti(*, peserta, indikator, berkas, syarat=None, oleh, mengganti=Non
     return bukti
 
 
+@dataclass(frozen=True)
+class HasilUnggah:
+    """What became of one file of a batch: the stored evidence, or why it was refused."""
+
+    nama: str
+    bukti: BuktiDukung | None = None
+    galat: tuple = ()
+
+
+def unggah_beberapa_bukti(*, peserta, indikator, berkas, syarat=None, oleh):
+    """Store several evidence files for an indicator, each on its own (``unggah_bukti``).
+
+    A refused file does not stop the others: each good file is stored and
+    committed whatever becomes of the rest. Returns one HasilUnggah per file,
+    in the order given.
+    """
+    hasil = []
+    for satu in berkas:
+        try:
+            bukti = unggah_bukti(peserta=peserta, indikator=indikator, berkas=satu, syarat=syarat, oleh=oleh)
+        except ValidationError as exc:
+            hasil.append(HasilUnggah(nama=berkas_bukti.nama_aman(satu.name), galat=tuple(exc.messages)))
+        else:
+            hasil.append(HasilUnggah(nama=bukti.nama_berkas, bukti=bukti))
+    return hasil
+
+
 def kuota_terpakai(peserta):
     """Bytes of the agency's current evidence, the measure of its storage quota."""
     return (
@@ -261,3 +293,104 @@ def buka_kembali(*, peserta, alasan, tenggat_baru, oleh):
     peserta.tenggat_khusus = tenggat_baru
     peserta.save(update_fields=["dikirim_pada", "dikirim_oleh", "tenggat_khusus"])
     return peserta
+
+
+# The receipt of a submission.
+
+
+@dataclass(frozen=True)
+class BarisTandaTerima:
+    indikator: Indikator
+    level: int | None
+    bukti: list
+
+
+@dataclass(frozen=True)
+class TandaTerima:
+    """What an agency submitted, and when: the content of its receipt ("tanda terima")."""
+
+    peserta: Peserta
+    dikirim_pada: object
+    dikirim_oleh: object
+    baris: list
+    sidik: str  # SHA-256 over the submitted content, hex
+
+    @property
+    def nomor(self):
+        """The receipt number people quote: the first 16 hex digits of the fingerprint, in groups."""
+        awal = self.sidik[:16].upper()
+        return "-".join(awal[i : i + 4] for i in range(0, 16, 4))
+
+    @property
+    def jumlah_dijawab(self):
+        return sum(1 for b in self.baris if b.level is not None)
+
+    @property
+    def jumlah_berkas(self):
+        return sum(len(b.bukti) for b in self.baris)
+
+    @property
+    def total_ukuran(self):
+        return sum(x.ukuran for b in self.baris for x in b.bukti)
+
+
+def tanda_terima(peserta):
+    """The receipt of the agency's latest submission, or None while it is not submitted.
+
+    The evidence is the evidence as it stood at submission: files uploaded later
+    (answers to clarification requests) are left out, and a file replaced later
+    is still listed, so the receipt, and its fingerprint, never change. The
+    fingerprint covers the agency, the period, the moment, who submitted, and per
+    indicator the level, the explanation and each file's name, size and SHA-256.
+    """
+    if not peserta.dikirim_pada:
+        return None
+    dikirim = peserta.dikirim_pada
+    jawaban = {j.indikator_id: j for j in JawabanMandiri.objects.filter(peserta=peserta)}
+    bukti = {}
+    for b in (
+        BuktiDukung.objects.filter(peserta=peserta, diunggah__lte=dikirim)
+        .filter(Q(diganti_pada__isnull=True) | Q(diganti_pada__gt=dikirim))
+        .select_related("syarat")
+        .order_by("diunggah", "pk")
+    ):
+        bukti.setdefault(b.indikator_id, []).append(b)
+    baris = [
+        BarisTandaTerima(
+            indikator=i,
+            level=getattr(jawaban.get(i.pk), "level", None),
+            bukti=bukti.get(i.pk, []),
+        )
+        for i in Indikator.objects.filter(periode=peserta.periode_id)
+        .select_related("elemen")
+        .order_by("elemen__urutan", "urutan", "pk")
+    ]
+    isi = {
+        "instansi": peserta.instansi.kode,
+        "periode": peserta.periode.tahun,
+        "dikirim_pada": dikirim.astimezone(UTC).isoformat(),
+        "dikirim_oleh": peserta.dikirim_oleh.username if peserta.dikirim_oleh else None,
+        "indikator": [
+            {
+                "kode": b.indikator.kode,
+                "level": b.level,
+                "penjelasan": getattr(jawaban.get(b.indikator.pk), "penjelasan", ""),
+                "bukti": [
+                    {
+                        "nama": x.nama_berkas,
+                        "ukuran": x.ukuran,
+                        "sha256": x.sha256,
+                        "syarat": x.syarat_id,
+                    }
+                    for x in b.bukti
+                ],
+            }
+            for b in baris
+        ],
+    }
+    sidik = hashlib.sha256(
+        json.dumps(isi, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    ).hexdigest()
+    return TandaTerima(
+        peserta=peserta, dikirim_pada=dikirim, dikirim_oleh=peserta.dikirim_oleh, baris=baris, sidik=sidik
+    )

@@ -2,9 +2,12 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -19,6 +22,8 @@ from ..forms import BukaKembaliForm, JawabanForm, UnggahBuktiForm
 from ..models import BuktiDukung, Indikator, StatusKlarifikasi
 from ..queries import StatusPengisian
 from ..queries.klarifikasi import jumlah_klarifikasi
+from ..services.mandiri import tanda_terima as buat_tanda_terima
+from ..services.mandiri import unggah_beberapa_bukti
 from ..services.sanggah import hasil_sementara_terbit
 from .umum import saring
 
@@ -108,30 +113,100 @@ def indikator(request, tahun, kode):
                 return redirect("mandiri:indikator", tahun=tahun, kode=kode)
     elif request.method == "POST" and aksi == "unggah":
         unggah_form = UnggahBuktiForm(request.POST, request.FILES, indikator=indikator, peserta=peserta)
-        if unggah_form.is_valid():
-            data = unggah_form.cleaned_data
-            try:
-                bukti = services.unggah_bukti(
-                    peserta=peserta,
-                    indikator=indikator,
-                    berkas=data["berkas"],
-                    syarat=data["syarat"],
-                    mengganti=data["mengganti"],
-                    oleh=request.user,
-                )
-            except ValidationError as exc:
-                unggah_form.add_error("berkas", exc)
-            else:
-                pesan = (
-                    _("%(nama)s menggantikan %(lama)s.") if data["mengganti"] else _("%(nama)s terunggah.")
-                )
-                messages.success(
-                    request,
-                    pesan
-                    % {"nama": bukti.nama_berkas, "lama": getattr(data["mengganti"], "nama_berkas", "")},
-                )
-                return redirect("mandiri:indikator", tahun=tahun, kode=kode)
+        if unggah_form.is_valid() and _unggah_dari_form(request, peserta, indikator, unggah_form):
+            return redirect("mandiri:indikator", tahun=tahun, kode=kode)
     return _halaman_indikator(request, peserta, indikator, jawaban, jawaban_form, unggah_form)
+
+
+def _unggah_dari_form(request, peserta, indikator, form):
+    """The page's own upload (without the script): one replacement, or one or more new files.
+
+    Each accepted file gets its message; each refused one an error under the file
+    field, with its name when several were sent. True when every file was stored.
+    """
+    data = form.cleaned_data
+    if data["mengganti"]:
+        try:
+            bukti = services.unggah_bukti(
+                peserta=peserta,
+                indikator=indikator,
+                berkas=data["berkas"][0],
+                syarat=data["syarat"],
+                mengganti=data["mengganti"],
+                oleh=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error("berkas", exc)
+            return False
+        messages.success(
+            request,
+            _("%(nama)s menggantikan %(lama)s.")
+            % {"nama": bukti.nama_berkas, "lama": data["mengganti"].nama_berkas},
+        )
+        return True
+    hasil = unggah_beberapa_bukti(
+        peserta=peserta, indikator=indikator, berkas=data["berkas"], syarat=data["syarat"], oleh=request.user
+    )
+    for h in hasil:
+        if h.bukti:
+            messages.success(request, _("%(nama)s terunggah.") % {"nama": h.nama})
+        for galat in h.galat:
+            form.add_error(
+                "berkas",
+                _("%(nama)s: %(galat)s") % {"nama": h.nama, "galat": galat} if len(hasil) > 1 else galat,
+            )
+    return all(h.bukti for h in hasil)
+
+
+@isi_mandiri
+@require_POST
+def unggah_bukti(request, tahun, kode):
+    """One evidence file sent by the page's script: {"ok": true, ...} or {"ok": false, "galat": [why]}.
+
+    The script sends each file of a batch on its own request, so that each gets
+    its own progress and its own verdict, and a refused file stops no other. A
+    refusal is the verdict of a request that was handled, answered 200 as the
+    autosave's is: a 4xx would make the browser log an error for every refused
+    file. Requests that cannot be handled keep their status (403, 404, 405, CSRF).
+    """
+    peserta = queries.get_peserta_operator(request.user, tahun)
+    indikator = _indikator_periode(peserta, kode)
+    mengganti = request.POST.get("mengganti")
+    if mengganti:
+        # Someone else's file, or one that is gone: as for any object not the agency's own.
+        get_object_or_404(
+            peserta.bukti,
+            pk=mengganti if mengganti.isdigit() else None,
+            indikator=indikator,
+            diganti_pada=None,
+        )
+    form = UnggahBuktiForm(request.POST, request.FILES, indikator=indikator, peserta=peserta)
+    if form.is_valid() and len(form.cleaned_data["berkas"]) > 1:
+        form.add_error("berkas", _("Kirim satu berkas per permintaan."))
+    if not form.is_valid():
+        return JsonResponse({"ok": False, "galat": [e for errors in form.errors.values() for e in errors]})
+    data = form.cleaned_data
+    try:
+        bukti = services.unggah_bukti(
+            peserta=peserta,
+            indikator=indikator,
+            berkas=data["berkas"][0],
+            syarat=data["syarat"],
+            mengganti=data["mengganti"],
+            oleh=request.user,
+        )
+    except ValidationError as exc:
+        return JsonResponse({"ok": False, "galat": exc.messages})
+    return JsonResponse(
+        {
+            "ok": True,
+            "id": bukti.pk,
+            "nama": bukti.nama_berkas,
+            "ukuran": bukti.ukuran,
+            "syarat": bukti.syarat.uraian if bukti.syarat else _("Bukti pendukung lain"),
+            "pesan": _("%(nama)s terunggah.") % {"nama": bukti.nama_berkas},
+        }
+    )
 
 
 def _unggah_form_baru(peserta, indikator):
@@ -156,6 +231,7 @@ def _halaman_indikator(request, peserta, indikator, jawaban, jawaban_form, ungga
     mengganti = (
         unggah_form.cleaned_data.get("mengganti") if unggah_form.is_bound and unggah_form.errors else None
     )
+    syarat_list = [(s, [b for b in bukti if b.syarat_id == s.pk]) for s in indikator.syarat_bukti.all()]
     return render(
         request,
         "penilaian/mandiri/indikator.html",
@@ -166,9 +242,15 @@ def _halaman_indikator(request, peserta, indikator, jawaban, jawaban_form, ungga
             "jawaban": jawaban,
             "jawaban_form": jawaban_form,
             "unggah_form": unggah_form,
-            "syarat_list": [
-                (s, [b for b in bukti if b.syarat_id == s.pk]) for s in indikator.syarat_bukti.all()
-            ],
+            "syarat_list": syarat_list,
+            # The page's script gives each chosen file the next required document still missing.
+            "syarat_kurang": [s.pk for s, files in syarat_list if not files],
+            # The script refuses a file over the limit before sending it, with the server's words.
+            "unggah_teks": {
+                "maks_bita": berkas.maks_ukuran(),
+                "terlalu_besar": _("Berkas terlalu besar (%(ukuran)s MB); batasnya %(maks)s MB per berkas.")
+                % {"ukuran": "{ukuran}", "maks": settings.BUKTI_MAKS_MB},
+            },
             "bukti_lain": [b for b in bukti if b.syarat_id is None],
             "kemajuan": kemajuan,
             "sebelumnya": urutan[posisi - 1] if posisi > 0 else None,
@@ -212,13 +294,45 @@ def kirim(request, tahun):
         services.kirim_penilaian_mandiri(peserta=peserta, oleh=request.user)
     except ValidationError as exc:
         pesan_galat(request, exc)
-    else:
-        messages.success(
-            request,
-            _("Penilaian mandiri %(instansi)s terkirim. Terima kasih; isian kini hanya dapat dibaca.")
-            % {"instansi": peserta.instansi.nama},
+        return redirect("mandiri:ringkasan", tahun=tahun)
+    messages.success(
+        request,
+        _("Penilaian mandiri %(instansi)s terkirim. Terima kasih; isian kini hanya dapat dibaca.")
+        % {"instansi": peserta.instansi.nama},
+    )
+    return redirect("mandiri:tanda_terima", tahun=tahun)
+
+
+@isi_mandiri
+def tanda_terima(request, tahun):
+    """The receipt of the agency's submission: what it sent and when, with a fingerprint."""
+    peserta = queries.get_peserta_operator(request.user, tahun)
+    return _halaman_tanda_terima(
+        request,
+        peserta,
+        kembali_url=reverse("mandiri:ringkasan", args=[tahun]),
+        kembali_label=_("Kembali ke penilaian mandiri"),
+    )
+
+
+def _halaman_tanda_terima(request, peserta, *, kembali_url, kembali_label):
+    terima = buat_tanda_terima(peserta)
+    if terima is None:
+        messages.info(
+            request, _("Penilaian mandiri belum dikirim; tanda terima tersedia setelah pengiriman.")
         )
-    return redirect("mandiri:ringkasan", tahun=tahun)
+        return redirect(kembali_url)
+    return render(
+        request,
+        "penilaian/mandiri/tanda_terima.html",
+        {
+            "peserta": peserta,
+            "periode": peserta.periode,
+            "terima": terima,
+            "kembali_url": kembali_url,
+            "kembali_label": kembali_label,
+        },
+    )
 
 
 def unduh_bukti(request, pk):
@@ -289,6 +403,21 @@ def pengisian_instansi(request, tahun, kode, buka_form=None):
             "buka_form": buka_form
             or BukaKembaliForm(initial={"tenggat": timezone.localtime() + timedelta(days=3)}),
         },
+    )
+
+
+@kelola_periode
+def pengisian_tanda_terima(request, tahun, kode):
+    """An agency's receipt, as BKN's admins see it."""
+    periode = queries.get_periode(tahun)
+    peserta = get_object_or_404(
+        periode.peserta.select_related("instansi", "periode", "dikirim_oleh"), instansi__kode=kode
+    )
+    return _halaman_tanda_terima(
+        request,
+        peserta,
+        kembali_url=reverse("penilaian:pengisian_instansi", args=[tahun, kode]),
+        kembali_label=_("Kembali ke pengisian instansi"),
     )
 
 

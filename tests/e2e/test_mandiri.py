@@ -120,28 +120,28 @@ def test_operator_fills_in_and_submits_the_self_assessment(
         "ANJAB-ABK 85% jabatan sudah ditetapkan dengan keputusan PPK."
     )
 
-    # A program renamed to .pdf is refused, with the reason under the file field; nothing is stored.
+    # A program renamed to .pdf is refused, with the reason next to the file; nothing is stored.
     form_unggah = page.get_by_test_id("form-unggah")
     form_unggah.get_by_label("Berkas bukti dukung").set_input_files(_berkas(tmp_path, "laporan.pdf", EXE))
-    form_unggah.get_by_label("Untuk bukti wajib").select_option(label=SYARAT_E1_1[0][0])
+    baris = form_unggah.get_by_test_id("antrean-unggah").locator("li", has_text="laporan.pdf")
+    baris.get_by_label("Untuk bukti wajib").select_option(label=SYARAT_E1_1[0][0])
     form_unggah.get_by_role("button", name="Unggah").click()
-    form_unggah = page.get_by_test_id("form-unggah")
-    berkas_input = form_unggah.get_by_label("Berkas bukti dukung")
-    expect(berkas_input).to_have_class(re.compile(r"\bis-invalid\b"))
-    expect(form_unggah.locator("#div_id_berkas")).to_contain_text(
-        "Isi berkas bukan PDF walaupun namanya berakhiran .pdf. Berkas ditolak."
+    expect(baris).to_contain_text(
+        "Ditolak: Isi berkas bukan PDF walaupun namanya berakhiran .pdf. Berkas ditolak."
     )
     assert not BuktiDukung.objects.filter(peserta=peserta).exists()
+    baris.get_by_role("button", name="Keluarkan laporan.pdf dari daftar").click()
 
-    # A real PDF for each of E1.1's three required documents.
+    # A real PDF for each of E1.1's three required documents, chosen together: each row is
+    # given the next required document still missing.
+    form_unggah.get_by_label("Berkas bukti dukung").set_input_files(
+        [_berkas(tmp_path, nama, pdf(f"e2e-{nama}")) for _uraian, nama in SYARAT_E1_1]
+    )
     for uraian, nama in SYARAT_E1_1:
-        form_unggah = page.get_by_test_id("form-unggah")
-        form_unggah.get_by_label("Berkas bukti dukung").set_input_files(
-            _berkas(tmp_path, nama, pdf(f"e2e-{nama}"))
-        )
-        form_unggah.get_by_label("Untuk bukti wajib").select_option(label=uraian)
-        form_unggah.get_by_role("button", name="Unggah").click()
-        expect(page.get_by_role("alert").filter(has_text=f"{nama} terunggah.")).to_be_visible()
+        baris = form_unggah.get_by_test_id("antrean-unggah").locator("li", has_text=nama)
+        expect(baris.get_by_label("Untuk bukti wajib").locator("option:checked")).to_have_text(uraian)
+    form_unggah.get_by_role("button", name="Unggah").click()
+    expect(page.get_by_test_id("hasil-unggah")).to_have_text(re.compile(r"^3 berkas terunggah\."))
     daftar = page.get_by_test_id("daftar-bukti")
     for uraian, nama in SYARAT_E1_1:
         expect(daftar.locator("li", has_text=uraian).get_by_role("link", name=nama)).to_be_visible()
@@ -185,7 +185,15 @@ def test_operator_fills_in_and_submits_the_self_assessment(
             "Terima kasih; isian kini hanya dapat dibaca."
         )
     ).to_be_visible()
+    # The receipt: what was sent and when; the summary links to it from now on.
+    expect(page).to_have_url(re.compile(r"/penilaian-mandiri/2030/tanda-terima/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tanda terima pengiriman")
+    expect(page.get_by_test_id("jumlah-tanda-terima")).to_contain_text(
+        "28 dari 28 indikator dijawab · 87 berkas"
+    )
+    page.get_by_role("link", name="Kembali ke penilaian mandiri").click()
     expect(page.get_by_test_id("status-mandiri")).to_contain_text("Penilaian mandiri sudah dikirim pada")
+    expect(page.get_by_role("link", name="Lihat tanda terima pengiriman")).to_be_visible()
     expect(page.get_by_role("button", name="Kirim penilaian mandiri")).to_have_count(0)
     assert len(dialogs) == 2
     assert all(d.startswith("Kirim penilaian mandiri sekarang?") for d in dialogs)
