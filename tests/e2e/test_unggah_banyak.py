@@ -1,5 +1,6 @@
 """An operator uploads a batch of evidence at once, good and bad files mixed, then submits and reads the receipt."""
 
+import base64
 import re
 
 import pytest
@@ -88,7 +89,7 @@ def test_a_mixed_batch_then_the_receipt(
             zona.dispatchEvent(new DragEvent("dragover", {dataTransfer: transfer, bubbles: true, cancelable: true}));
             zona.dispatchEvent(new DragEvent("drop", {dataTransfer: transfer, bubbles: true, cancelable: true}));
         }""",
-        [__import__("base64").b64encode(b).decode() for b in (PDF_RUSAK, pdf("uraian"))],
+        [base64.b64encode(b).decode() for b in (PDF_RUSAK, pdf("uraian"))],
     )
 
     # One row each: name, size, a progress bar, and a choice pre-filled with the missing documents in order.
