@@ -22,8 +22,11 @@ def dictget(mapping, key):
 
 
 @register.filter
-def angka(nilai, desimal=4):
-    """A score stored as text ("62.5000") shown as people here write numbers: 62,5000."""
+def angka(nilai, desimal=2):
+    """A score stored as text ("62.5000") shown as people here write numbers: 62,50.
+
+    Two decimals where people read scores; four only where they explain a tie.
+    """
     if nilai in (None, ""):
         return "—"
     return floatformat(Decimal(str(nilai)), desimal)

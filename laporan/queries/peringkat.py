@@ -1,6 +1,6 @@
 """Reads of rankings: snapshots, their tables per category and peer group."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db.models import Count, Q
@@ -70,6 +70,16 @@ class BarisPeringkat:
     peringkat: int
     seri: bool
     pemecah_seri: bool
+    rinci: bool = False  # its scores shown to four decimals: a tie, or a neighbour alike to two
+
+    @property
+    def desimal(self):
+        return 4 if self.rinci else 2
+
+
+def _tampak_sama(a, b):
+    """Whether two rows of one group would read the same score at two decimals."""
+    return a.hasil.kode_kelompok == b.hasil.kode_kelompok and round(a.skor, 2) == round(b.skor, 2)
 
 
 def tabel_peringkat(snapshot, kategori, *, kelompok=None, q=""):
@@ -94,14 +104,32 @@ def tabel_peringkat(snapshot, kategori, *, kelompok=None, q=""):
         for h in qs
         if (p := h.peringkat.get(kunci))
     ]
-    return sorted(
-        baris,
+    baris.sort(
         key=lambda b: (
             urutan_kelompok(b.hasil.kode_kelompok, b.hasil.kelompok),
             b.peringkat,
             b.hasil.peserta.instansi.nama,
         ),
     )
+    return tandai_rinci(baris)
+
+
+def tandai_rinci(baris):
+    """The rows, those whose scores are to be read to four decimals marked ``rinci``.
+
+    Scores are read to two decimals; where that would hide why one agency ranks
+    above another (a tie, a tie-break, two neighbours alike to two decimals), to four.
+    """
+    return [
+        replace(
+            b,
+            rinci=b.seri
+            or b.pemecah_seri
+            or (i > 0 and _tampak_sama(b, baris[i - 1]))
+            or (i + 1 < len(baris) and _tampak_sama(b, baris[i + 1])),
+        )
+        for i, b in enumerate(baris)
+    ]
 
 
 def tanpa_peringkat(snapshot, *, kelompok=None):

@@ -24,15 +24,15 @@ KAB = "Pemerintah Kabupaten"
 A, B, C = (f"{KAB} {n}" for n in "ABC")
 ALASAN_KHUSUS = "Komitmen pimpinan terhadap reformasi birokrasi"
 # The draft with ranks 1–3 of every ranked category (see tests/laporan/test_peringkat.py):
-# (Kategori, Kelompok, Peringkat, Instansi, Nilai).
+# (Kategori, Kelompok, Peringkat, Instansi, Nilai): two decimals, four where a tie is shown.
 DRAF = [
     (UTAMA, KAB, "1", A, "62,5000"),
     (UTAMA, KAB, "1", B, "62,5000"),
-    (UTAMA, KAB, "3", C, "50,0000"),
+    (UTAMA, KAB, "3", C, "50,00"),
     ("Elemen Satu", KAB, "1", A, "62,5000"),
     ("Elemen Satu", KAB, "1", B, "62,5000"),
-    ("Elemen Satu", KAB, "3", C, "37,5000"),
-    ("Elemen Dua", KAB, "1", C, "62,5000"),
+    ("Elemen Satu", KAB, "3", C, "37,50"),
+    ("Elemen Dua", KAB, "1", C, "62,50"),
     ("Elemen Dua", KAB, "2", A, "62,5000"),
     ("Elemen Dua", KAB, "2", B, "62,5000"),
 ]

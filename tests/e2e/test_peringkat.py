@@ -79,9 +79,11 @@ def test_admin_ranks_a_period_and_reads_the_table(page, masuk, admin_bkn, contoh
     expect(_kolom(tabel, 2)).to_have_text(
         ["Pemerintah Kabupaten A", "Pemerintah Kabupaten B", "Pemerintah Kabupaten C"]
     )
-    expect(_kolom(tabel, 3)).to_have_text(["62,5000", "62,5000", "50,0000"])
-    expect(_kolom(tabel, 4)).to_have_text(["62,5000", "62,5000", "37,5000"])  # E1
-    expect(_kolom(tabel, 5)).to_have_text(["62,5000", "62,5000", "62,5000"])  # E2
+    expect(_kolom(tabel, 3)).to_have_text(
+        ["62,5000", "62,5000", "50,00"]
+    )  # a tie to four decimals, the rest to two
+    expect(_kolom(tabel, 4)).to_have_text(["62,5000", "62,5000", "37,50"])  # E1
+    expect(_kolom(tabel, 5)).to_have_text(["62,5000", "62,5000", "62,50"])  # E2
     expect(_kolom(tabel, 6)).to_have_text(["2", "2", "2"])  # Lembar
     baris = tabel.locator("tbody tr")
     expect(baris.nth(0).get_by_text(SERI)).to_be_visible()

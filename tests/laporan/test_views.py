@@ -51,7 +51,10 @@ def test_the_table_per_category_and_group(client_of, admin_bkn, snapshot, contoh
     ]
     html = utama.content.decode()
     assert "Seri — untuk panel" in html
+    # Two decimals where people read scores; four for the tie, and only there.
+    assert [b.desimal for b in utama.context["baris_list"]] == [4, 4, 2]
     assert "62,5000" in html
+    assert "50,00<" in html
     assert "Pemecah seri: nilai elemen yang lebih tinggi menurut urutan elemen dalam instrumen" in html
     assert next((b.peringkat, b.hasil.peserta.instansi.nama) for b in elemen.context["baris_list"]) == (
         1,
@@ -144,3 +147,26 @@ def test_ranking_page_query_count(client_of, admin_bkn, contoh, django_assert_ma
         response = client.get(URL)
 
     assert len(response.context["baris_list"]) == 3 + jumlah
+
+
+def test_empat_desimal_hanya_bila_dua_desimal_menyembunyikan_urutan():
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from laporan.queries.peringkat import BarisPeringkat, tandai_rinci
+
+    def baris(skor, peringkat, kelompok="kab", seri=False, pemecah_seri=False):
+        hasil = SimpleNamespace(kode_kelompok=kelompok)
+        return BarisPeringkat(hasil, kelompok, Decimal(skor), peringkat, seri, pemecah_seri)
+
+    hasil = tandai_rinci(
+        [
+            baris("91.2512", 1),
+            baris("91.2498", 2),  # reads 91,25 like the first: both to four decimals
+            baris("90.1000", 3),
+            baris("88.0000", 4, pemecah_seri=True),
+            baris("87.0000", 5),
+            baris("87.0000", 1, kelompok="kota"),  # another group: not a neighbour
+        ]
+    )
+    assert [b.desimal for b in hasil] == [4, 4, 2, 4, 2, 2]
