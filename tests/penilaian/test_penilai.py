@@ -647,8 +647,9 @@ def test_sheet_page_query_count_does_not_depend_on_the_instrument(
         NilaiPenilai.objects.create(lembar=lembar, indikator=i, level=0, catatan="tidak", versi=1)
     client = client_of(penilai)
 
-    # 13: the timeline is read too, for the stage's deadline; and the sheet's clarification requests.
-    with django_assert_num_queries(13):
+    # 11: the timeline is read too, for the stage's deadline; and the sheet's clarification requests.
+    # (No permission tables: what an evaluator may do follows from the role.)
+    with django_assert_num_queries(11):
         response = client.get(reverse("penilai:lembar", args=[lembar.pk]))
 
     assert response.context["jumlah_indikator"] == jumlah
