@@ -49,3 +49,29 @@ def test_the_predikat_limit_is_typed_with_a_comma_and_refused_with_a_message_in_
     assert 'value="85,00"' in str(
         PredikatForm(initial={"nama": "Baik", "batas_bawah": Decimal("85")})["batas_bawah"]
     )
+
+
+def test_skor_dua_desimal_dengan_koma():
+    from instansi.templatetags.bkn import angka
+
+    assert angka("91.2500") == "91,25"
+    assert angka("71.8750") == "71,88"
+    assert angka("62.5000", 4) == "62,5000"
+    assert angka(None) == "—"
+
+
+def test_waktu_dalam_wib_berbahasa_indonesia():
+    from datetime import UTC, datetime
+
+    from django.utils import translation
+
+    from instansi.templatetags.bkn import wib
+
+    with translation.override("id"):
+        # 03.15 UTC is 10.15 in Jakarta.
+        assert wib(datetime(2026, 11, 29, 3, 15, tzinfo=UTC)) == "29 November 2026 10.15 WIB"
+        assert (
+            wib(datetime(2026, 8, 17, 3, 15, tzinfo=UTC), "l, j F Y H.i")
+            == "Senin, 17 Agustus 2026 10.15 WIB"
+        )
+    assert wib(None) == ""

@@ -3,8 +3,10 @@
 from decimal import Decimal
 
 from django import template
+from django.template.defaultfilters import date as date_format
 from django.template.defaultfilters import floatformat
 from django.utils.html import format_html_join
+from django.utils.timezone import is_aware, localtime
 
 register = template.Library()
 
@@ -45,3 +47,11 @@ def opsi(pilihan, terpilih=""):
         '<option value="{}"{}>{}</option>',
         ((nilai, " selected" if str(nilai) == terpilih else "", label) for nilai, label in pilihan),
     )
+
+
+@register.filter
+def wib(nilai, format="j F Y H.i"):
+    """A moment as people here read it, in Jakarta's time and saying so: 29 November 2026 10.15 WIB."""
+    if nilai in (None, ""):
+        return ""
+    return f"{date_format(localtime(nilai) if is_aware(nilai) else nilai, format)} WIB"
