@@ -48,6 +48,7 @@ class PutuskanSanggahForm(forms.Form):
     def __init__(self, *args, sanggah, **kwargs):
         kwargs.setdefault("prefix", f"s{sanggah.pk}")
         super().__init__(*args, **kwargs)
+        self.sanggah = sanggah
         self.fields["level"].choices = [("", _("Pilih level"))] + [
             (r.level, _("Level %(level)s — %(uraian)s") % {"level": r.level, "uraian": r.deskripsi[:80]})
             for r in sanggah.indikator.rubrik.all()

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -100,11 +100,18 @@ def sanggah_operator(peserta, pk):
     return get_object_or_404(Sanggah.objects.select_related("indikator"), peserta=peserta, pk=pk)
 
 
-def sanggah_periode(periode, status=None):
-    """The period's objections for the panel: those awaiting a decision first, oldest first."""
+def sanggah_periode(periode, status=None, *, q="", elemen=""):
+    """The period's objections for the panel: those awaiting a decision first, oldest first.
+
+    ``q`` searches the agency's name or code, ``elemen`` is an element's code.
+    """
     qs = Sanggah.objects.filter(peserta__periode=periode)
     if status in StatusSanggah.values:
         qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(Q(peserta__instansi__nama__icontains=q) | Q(peserta__instansi__kode__icontains=q))
+    if elemen:
+        qs = qs.filter(indikator__elemen__kode=elemen)
     return (
         qs.select_related("peserta__instansi", "indikator__elemen", "dibuat_oleh", "diputuskan_oleh")
         .prefetch_related("indikator__rubrik")

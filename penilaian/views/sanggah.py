@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
-from bkn_award.halaman import galat_ke_form, pesan_galat
+from bkn_award.halaman import galat_ke_form, halaman, pesan_galat
 from instansi.models import Peran
 
 from .. import berkas as berkas_bukti
@@ -121,8 +121,13 @@ def linimasa(request, tahun):
 def daftar(request, tahun, forms=None):
     periode = queries.get_periode(tahun)
     status = request.GET.get("status")
-    sanggah_list = list(q.sanggah_periode(periode, status))
+    cari = request.GET.get("q", "").strip()[:100]
+    elemen = request.GET.get("elemen", "")
+    page, query = halaman(request, q.sanggah_periode(periode, status, q=cari, elemen=elemen), 25)
+    sanggah_list = list(page.object_list)
     forms = forms or {}
+    # A refused decision is shown beside its objection, whichever page that would be on.
+    sanggah_list[:0] = [f.sanggah for pk, f in forms.items() if pk not in {s.pk for s in sanggah_list}]
     # A chair reads the objections of agencies it may not score, but the admin decides them.
     terlarang = instansi_terlarang(request.user) if request.user.peran == Peran.KETUA else set()
     for s in sanggah_list:
@@ -135,6 +140,11 @@ def daftar(request, tahun, forms=None):
         {
             "periode": periode,
             "sanggah_list": sanggah_list,
+            "page": page,
+            "query": query,
+            "cari": cari,
+            "elemen_dipilih": elemen,
+            "elemen_list": periode.elemen.order_by("urutan", "kode"),
             "jumlah": q.jumlah_sanggah(periode),
             "status_dipilih": status if status in StatusSanggah.values else "",
             "status_pilihan": StatusSanggah.choices,

@@ -263,3 +263,36 @@ def test_the_chair_and_the_operator_find_the_objections_from_their_home(
 
     assert "Sanggah (1 menunggu)" in beranda_ketua
     assert _url("mandiri:hasil_sementara", periode) in beranda_operator
+
+
+def test_the_panel_searches_objections_by_agency_and_element(masa_sanggah, client_of, ketua, operator):
+    periode, peserta = masa_sanggah
+    di_e1 = _ajukan(periode, peserta, operator, "I1")
+    di_e2 = _ajukan(periode, peserta, operator, "I3")
+    client = client_of(ketua)
+    url = _url("penilaian:sanggah", periode)
+
+    def daftar(**saring):
+        return [s.pk for s in client.get(url, saring).context["sanggah_list"]]
+
+    assert sorted(daftar()) == sorted([di_e1.pk, di_e2.pk])
+    assert daftar(elemen="E2") == [di_e2.pk]
+    assert sorted(daftar(q=peserta["A"].instansi.kode)) == sorted([di_e1.pk, di_e2.pk])
+    assert daftar(q="Kabupaten B") == []
+    kosong = client.get(url, {"q": "Kabupaten B"}).content.decode()
+    assert "Tidak ada sanggah yang cocok dengan pencarian atau saringan ini." in kosong
+    assert daftar(status="diterima", elemen="E1") == []
+
+
+def test_a_refused_decision_is_shown_even_outside_the_filtered_page(masa_sanggah, client_of, ketua, operator):
+    periode, peserta = masa_sanggah
+    di_e1 = _ajukan(periode, peserta, operator, "I1")
+    _ajukan(periode, peserta, operator, "I3")
+
+    response = client_of(ketua).post(
+        _url("penilaian:sanggah_putuskan", periode, di_e1.pk) + "?elemen=E2",
+        {f"s{di_e1.pk}-terima": "terima", f"s{di_e1.pk}-keputusan": "Alasan yang saya tulis."},
+    )
+
+    assert response.context["sanggah_list"][0].pk == di_e1.pk
+    assert "Pilih level baru untuk sanggah yang diterima." in response.content.decode()
