@@ -180,19 +180,18 @@ def baris_moderasi(periode, antrean):
     kunci = [(a["lembar__peserta"], a["indikator"]) for a in antrean]
     if not kunci:
         return []
-    pasangan = Q()
-    for peserta_id, indikator_id in kunci:
-        pasangan |= Q(lembar__peserta_id=peserta_id, indikator_id=indikator_id)
+    # The agencies and indicators of the rows, not one OR per pair: that nests past SQLite's
+    # expression depth limit with hundreds of rows. Scores of other pairs are dropped below.
+    peserta_ids = {p for p, _i in kunci}
     kelompok = defaultdict(list)
     for n in (
         _nilai_terkirim(periode)
-        .filter(pasangan)
+        .filter(lembar__peserta_id__in=peserta_ids, indikator_id__in={i for _p, i in kunci})
         .select_related("lembar__penilai", "lembar__peserta__instansi", "indikator__elemen")
         .prefetch_related("indikator__rubrik")
         .order_by("lembar__penilai__nama")
     ):
         kelompok[(n.lembar.peserta_id, n.indikator_id)].append(n)
-    peserta_ids = {p for p, _i in kunci}
     mandiri = {
         (j.peserta_id, j.indikator_id): j.level
         for j in JawabanMandiri.objects.filter(peserta_id__in=peserta_ids)

@@ -56,3 +56,22 @@ def test_the_page_filters_and_keeps_its_queries_bounded(contoh, client_of, ketua
     assert re.findall(r'data-testid="moderasi-([^"]+)"', isi) == [f"{peserta['C'].instansi.kode}-I1"]
     assert re.findall(r'data-testid="moderasi-([^"]+)"', saring) == [f"{peserta['C'].instansi.kode}-I1"]
     assert len(disaring) == len(semua)
+
+
+def test_the_scores_of_the_rows_are_read_with_a_query_that_does_not_grow_with_them(contoh):
+    """One OR per (agency, indicator) pair nested past SQLite's expression depth limit of 1,000:
+    `make run` (SQLite) failed to build the demo, whose finished period has hundreds of disagreements."""
+    periode, _peserta = contoh
+    Periode.objects.filter(pk=periode.pk).update(ambang_moderasi=1)
+    periode.refresh_from_db()
+    antrean = list(queries.antrean_moderasi(periode))
+    assert len(antrean) == 5
+
+    with CaptureQueriesContext(connection) as kueri:
+        baris = queries.baris_moderasi(periode, antrean)
+
+    assert [(b.peserta.pk, b.indikator.pk) for b in baris] == [
+        (a["lembar__peserta"], a["indikator"]) for a in antrean
+    ]
+    assert all(len(b.nilai) == 2 for b in baris)
+    assert max(q["sql"].count(" OR ") for q in kueri.captured_queries) <= 1
