@@ -12,7 +12,7 @@ PYTHON_SYS ?= $(shell for p in python3.14 python3.13 python3.12 python3 python; 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv lint format migrate demo worker web clean
+.PHONY: run test venv npm lint format migrate demo worker web clean
 
 $(VENV)/.terpasang: requirements.txt requirements-dev.txt
 	@if [ -z "$(PYTHON_SYS)" ]; then \
@@ -27,6 +27,17 @@ $(VENV)/.terpasang: requirements.txt requirements-dev.txt
 	@touch $@
 
 venv: $(VENV)/.terpasang
+
+# axe-core for the accessibility checks of the browser tests (a test tool only: package.json).
+node_modules/.terpasang: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+		echo "GALAT: uji aksesibilitas butuh Node.js dan npm (untuk axe-core), tetapi npm tidak ada di PATH."; \
+		echo "Pasang Node.js 18 atau lebih baru (mis. 'apt-get install -y nodejs npm'), kemudian ulangi."; \
+		exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+npm: node_modules/.terpasang
 
 migrate: venv
 	$(PY) manage.py migrate --noinput
@@ -51,9 +62,9 @@ format: venv
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: venv lint
+test: venv npm lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 
 clean:
-	rm -rf $(VENV) var/db.sqlite3* var/celery var/cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules var/db.sqlite3* var/celery var/cache .pytest_cache .ruff_cache

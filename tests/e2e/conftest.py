@@ -1,6 +1,6 @@
 """Real Chromium, driven by Playwright, against pytest-django's live server.
 
-A missing Chromium fails the tests (it never skips them): CI installs it.
+A missing Chromium or axe-core fails the tests (it never skips them): CI installs both.
 """
 
 import os
@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from ..factories import KATA_SANDI
+from .peramban import konteks_baru
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -40,19 +41,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(
-        base_url=live_server.url, locale="id-ID", viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on(
-        "console", lambda msg: errors.append(msg.text) if msg.type == "error" else None
-    )  # CSP violations land here
-    yield page
-    context.close()
-    assert errors == [], f"Galat di konsol peramban: {errors}"
+    """A page in a fresh context: console errors and axe's WCAG violations fail the test (peramban.py)."""
+    with konteks_baru(browser, live_server) as page:
+        yield page
 
 
 @pytest.fixture

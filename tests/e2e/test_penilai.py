@@ -23,8 +23,10 @@ from penilaian.models import (
     StatusLembar,
     Tahap,
 )
-from tests.factories import KATA_SANDI, PenggunaFactory, PeriodeFactory, jadwal_lengkap
+from tests.factories import PenggunaFactory, PeriodeFactory, jadwal_lengkap
 from tests.penilaian import berkas_uji
+
+from .peramban import konteks_baru, masuk_di
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -240,19 +242,8 @@ def test_penilai_scores_with_a_note_and_submits_the_sheet(
 
 
 def _penilai_konflik_tidak_melihat_apa_pun(browser, live_server, penilaian, url_bukti):
-    context = browser.new_context(
-        base_url=live_server.url, locale="id-ID", viewport={"width": 1280, "height": 900}
-    )
-    context.set_default_timeout(10_000)
-    galat = []
-    try:
-        page = context.new_page()
-        page.on("pageerror", lambda exc: galat.append(str(exc)))
-        page.on("console", lambda msg: galat.append(msg.text) if msg.type == "error" else None)
-        page.goto("/akun/masuk/")
-        page.get_by_label("Nama pengguna").fill(penilaian.penilai2.username)
-        page.get_by_label("Kata sandi").fill(KATA_SANDI)
-        page.get_by_role("button", name="Masuk").click()
+    with konteks_baru(browser, live_server) as page:
+        masuk_di(page, penilaian.penilai2)
 
         expect(page).to_have_url(f"{live_server.url}/penilai/")
         expect(page.get_by_role("heading", level=1)).to_have_text("Beranda Penilai")
@@ -266,6 +257,3 @@ def _penilai_konflik_tidak_melihat_apa_pun(browser, live_server, penilaian, url_
         assert page.request.get(f"{url_bukti}?lihat=1").status == 404
         # Nor the other evaluator's sheet.
         assert page.request.get(f"/penilaian/lembar/{penilaian.lembar.pk}/").status == 404
-    finally:
-        context.close()
-    assert galat == [], f"Galat di konsol peramban: {galat}"
