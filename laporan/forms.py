@@ -34,7 +34,15 @@ class PredikatForm(forms.Form):
     )
 
 
-PredikatFormSet = forms.formset_factory(PredikatForm, extra=1, can_delete=True)
+class BasePredikatFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # The table's column header is not the checkbox's label: screen readers need one of its own.
+        form.fields["DELETE"].label = _("Hapus")
+        form.fields["DELETE"].widget.attrs["aria-label"] = _("Hapus predikat ini")
+
+
+PredikatFormSet = forms.formset_factory(PredikatForm, formset=BasePredikatFormSet, extra=1, can_delete=True)
 
 
 class PenetapanForm(forms.Form):

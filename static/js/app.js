@@ -94,3 +94,37 @@ window.addEventListener("beforeunload", (event) => {
     event.returnValue = "";
   }
 });
+
+// A table wider than the screen scrolls sideways in its .table-responsive box. While it does, the
+// box takes the keyboard focus, so that the arrow keys scroll it (WCAG 2.1.1), and is named after
+// its section; once it fits again it leaves the tab order.
+const tabelGeser = (kotak) => {
+  const geser = kotak.scrollWidth > kotak.clientWidth + 1;
+  if (geser && kotak.dataset.geser !== "1") {
+    kotak.dataset.geser = "1";
+    kotak.tabIndex = 0;
+    const nama = kotak.closest("[aria-labelledby]")?.getAttribute("aria-labelledby");
+    if (nama && !kotak.hasAttribute("aria-labelledby")) {
+      kotak.setAttribute("role", "region");
+      kotak.setAttribute("aria-labelledby", nama);
+      kotak.dataset.namaGeser = "1";
+    }
+  } else if (!geser && kotak.dataset.geser === "1") {
+    delete kotak.dataset.geser;
+    kotak.removeAttribute("tabindex");
+    if (kotak.dataset.namaGeser) {
+      kotak.removeAttribute("role");
+      kotak.removeAttribute("aria-labelledby");
+      delete kotak.dataset.namaGeser;
+    }
+  }
+};
+const pantauGeser = new ResizeObserver((entri) => entri.forEach((e) => tabelGeser(e.target)));
+const pasangPantauGeser = (akar) => {
+  [akar, ...akar.querySelectorAll(".table-responsive")].filter((el) => el.matches?.(".table-responsive")).forEach((kotak) => {
+    tabelGeser(kotak);
+    pantauGeser.observe(kotak);
+  });
+};
+pasangPantauGeser(document);
+document.addEventListener("htmx:load", (event) => pasangPantauGeser(event.detail.elt));
