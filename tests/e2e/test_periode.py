@@ -96,7 +96,7 @@ def test_admin_prepares_a_period_and_opens_self_assessment(
 
     expect(page.get_by_text("BKN Award 2030 kini berada di tahap Penilaian mandiri.")).to_be_visible()
     expect(page.get_by_text(f"Persiapan → Penilaian mandiri oleh {admin_bkn.nama}")).to_be_visible()
-    expect(page.get_by_text("dibuka lebih awal (jadwal semula 1 Januari 2030 08.00)")).to_be_visible()
+    expect(page.get_by_text("dibuka lebih awal (jadwal semula 1 Januari 2030 08.00 WIB)")).to_be_visible()
     expect(page.get_by_text("Alasan: Rakornas dimajukan; instansi perlu waktu lebih.")).to_be_visible()
     page.get_by_role("link", name="Instrumen", exact=True).click()
     expect(page.get_by_text("Instrumen dibekukan sejak penilaian mandiri dibuka.")).to_be_visible()
