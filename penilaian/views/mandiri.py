@@ -118,6 +118,18 @@ def indikator(request, tahun, kode):
     return _halaman_indikator(request, peserta, indikator, jawaban, jawaban_form, unggah_form)
 
 
+def _unggah_satu(request, peserta, indikator, data):
+    """The one file of a valid upload form: new, or replacing ``data["mengganti"]``."""
+    return services.unggah_bukti(
+        peserta=peserta,
+        indikator=indikator,
+        berkas=data["berkas"][0],
+        syarat=data["syarat"],
+        mengganti=data["mengganti"],
+        oleh=request.user,
+    )
+
+
 def _unggah_dari_form(request, peserta, indikator, form):
     """The page's own upload (without the script): one replacement, or one or more new files.
 
@@ -127,14 +139,7 @@ def _unggah_dari_form(request, peserta, indikator, form):
     data = form.cleaned_data
     if data["mengganti"]:
         try:
-            bukti = services.unggah_bukti(
-                peserta=peserta,
-                indikator=indikator,
-                berkas=data["berkas"][0],
-                syarat=data["syarat"],
-                mengganti=data["mengganti"],
-                oleh=request.user,
-            )
+            bukti = _unggah_satu(request, peserta, indikator, data)
         except ValidationError as exc:
             form.add_error("berkas", exc)
             return False
@@ -187,14 +192,7 @@ def unggah_bukti(request, tahun, kode):
         return JsonResponse({"ok": False, "galat": [e for errors in form.errors.values() for e in errors]})
     data = form.cleaned_data
     try:
-        bukti = services.unggah_bukti(
-            peserta=peserta,
-            indikator=indikator,
-            berkas=data["berkas"][0],
-            syarat=data["syarat"],
-            mengganti=data["mengganti"],
-            oleh=request.user,
-        )
+        bukti = _unggah_satu(request, peserta, indikator, data)
     except ValidationError as exc:
         return JsonResponse({"ok": False, "galat": exc.messages})
     return JsonResponse(
