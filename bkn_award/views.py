@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from rules.contrib.views import permission_required
 
@@ -15,6 +16,7 @@ from instansi.forms import FilterInstansiForm
 from instansi.models import JenisInstansi, Pengguna, Peran
 from instansi.queries import jumlah_per_jenis, pilihan_provinsi
 from laporan.queries import penetapan_terbit
+from penilaian import cache_kerja
 from penilaian import services as penilaian_services
 from penilaian.models import Periode, Peserta, StatusSanggah, StatusTinjauan, Tahap
 from penilaian.queries import (
@@ -65,7 +67,7 @@ def _daftar_kerja(request):
     """The worklist of the period asked for (?periode=<tahun>), by default the first in scoring."""
     periode_list = list(periode_penilai(request.user))
     if not periode_list:
-        return {}
+        return render_to_string("beranda/daftar_kerja.html", {})
     periode = next((p for p in periode_list if str(p.tahun) == request.GET.get("periode")), periode_list[0])
     filter_form = FilterInstansiForm(request.GET or None)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
@@ -82,7 +84,7 @@ def _daftar_kerja(request):
     tanpa_grup = request.GET.copy()
     for kunci in ("halaman", "grup"):
         tanpa_grup.pop(kunci, None)
-    return {
+    konteks = {
         "kerja_periode_list": periode_list,
         "kerja": daftar,
         "kerja_saring": filters,
@@ -96,10 +98,14 @@ def _daftar_kerja(request):
         "menilai": periode.tahap in TAHAP_MENILAI,
         "jadwal_penilaian": periode.jadwal_tahap(Tahap.VERIFIKASI),
     }
+    return render_to_string("beranda/daftar_kerja.html", konteks)
 
 
 def _beranda_penilai(request, *, sebagai_ketua):
-    konteks = {"sebagai_ketua": sebagai_ketua, **_daftar_kerja(request)}
+    konteks = {
+        "sebagai_ketua": sebagai_ketua,
+        "daftar_kerja_html": cache_kerja.html(request, lambda: _daftar_kerja(request)),
+    }
     if sebagai_ketua:
         konteks["periode_list"] = [
             (periode, jumlah_perlu_moderasi(periode), periode.konflik_menunggu)

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from instansi.models import Instansi, JenisInstansi
 
+from .cache_kerja import KerjaQuerySet, LembarQuerySet, NilaiQuerySet
+
 
 class Tahap(models.TextChoices):
     """The stages of a period, in the order a period goes through them."""
@@ -104,6 +106,8 @@ class Periode(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("dibuat oleh"), on_delete=models.PROTECT, related_name="+"
     )
 
+    objects = KerjaQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("periode")
         verbose_name_plural = _("periode")
@@ -134,6 +138,8 @@ class JadwalTahap(models.Model):
     tahap = models.CharField(_("tahap"), max_length=30, choices=Tahap.choices)
     mulai = models.DateTimeField(_("mulai"))
     selesai = models.DateTimeField(_("selesai"))
+
+    objects = KerjaQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("jadwal tahap")
@@ -367,6 +373,8 @@ class Peserta(models.Model):
     )
     # Set when an admin reopens the submission: the agency may change it until then.
     tenggat_khusus = models.DateTimeField(_("tenggat khusus"), null=True, blank=True)
+
+    objects = KerjaQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("peserta")
@@ -636,6 +644,8 @@ class LembarPenilaian(models.Model):
     catatan_pengembalian = models.TextField(_("catatan pengembalian"), blank=True)
     alasan_batal = models.CharField(_("alasan pembatalan"), max_length=500, blank=True)
 
+    objects = LembarQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("lembar penilaian")
         verbose_name_plural = _("lembar penilaian")
@@ -678,6 +688,8 @@ class NilaiPenilai(models.Model):
     catatan_panel = models.TextField(_("catatan internal panel"), blank=True)
     versi = models.PositiveIntegerField(default=0)
     diperbarui = models.DateTimeField(_("diperbarui"), auto_now=True)
+
+    objects = NilaiQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("nilai penilai")

@@ -214,6 +214,15 @@ def test_penilai_scores_with_a_note_and_submits_the_sheet(
     expect(kartu.get_by_test_id("level-penilai")).to_have_text("2")
     expect(kartu.get_by_text(CATATAN)).to_be_visible()
 
+    # Back home: the worklist seen before scoring is not served again from the cache.
+    page.goto(f"{live_server.url}/penilai/")
+    tautan = page.get_by_test_id("daftar-lembar").get_by_role(
+        "link", name=re.compile("Pemerintah Kabupaten Alfa")
+    )
+    expect(tautan).to_contain_text("28 indikator dinilai")
+    expect(tautan.get_by_test_id("status-kerja")).to_have_text("Dikirim")
+    expect(page.get_by_test_id("grup-kerja").get_by_test_id("jumlah-dikirim")).to_have_text("1")
+
     assert len(dialog_list) == 2
     assert all(
         d.startswith("Kirim lembar penilaian? Setelah dikirim, nilai tidak dapat") for d in dialog_list
