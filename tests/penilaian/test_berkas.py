@@ -44,13 +44,17 @@ TERPOTONG = "Gambar %s ini terpotong (tidak lengkap). Simpan ulang gambarnya lal
 
 
 def periksa(nama, isi):
-    """periksa() on an upload; fails the test if it takes longer than DETIK."""
-    mulai = time.perf_counter()
+    """periksa() on an upload; fails the test if it takes more than DETIK of CPU.
+
+    CPU time, as the check's own budget counts it: on a machine shared with other jobs
+    the wall clock also counts their turns.
+    """
+    mulai = time.thread_time()
     try:
         return berkas.periksa(unggahan(nama, isi))
     finally:
-        detik = time.perf_counter() - mulai
-        assert detik < DETIK, f"pemeriksaan {nama} ({len(isi):,} bita) memakan {detik:.2f} s"
+        detik = time.thread_time() - mulai
+        assert detik < DETIK, f"pemeriksaan {nama} ({len(isi):,} bita) memakan {detik:.2f} s CPU"
 
 
 def tolak(nama, isi):
