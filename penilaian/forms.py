@@ -208,6 +208,8 @@ class JawabanForm(forms.Form):
         help_text=_("Jelaskan mengapa level ini sesuai dan rujuk bukti dukung yang diunggah."),
     )
     versi = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    # The autosave's key of this edit, the same on each of its retries (static/js/app.js).
+    kunci = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, indikator, wajib_level=True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -298,6 +300,8 @@ class NilaiForm(forms.Form):
     catatan = forms.CharField(label=_("Catatan"), required=False, max_length=5000)
     catatan_panel = forms.CharField(label=_("Memo internal panel"), required=False, max_length=5000)
     versi = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    # The autosave's key of this edit, the same on each of its retries (static/js/app.js).
+    kunci = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, indikator, **kwargs):
         super().__init__(*args, **kwargs)

@@ -396,7 +396,9 @@ class JawabanMandiri(models.Model):
 
     ``versi`` grows with every save: a save that carries an older version comes
     from a stale page (another tab, a colleague) and is refused instead of
-    overwriting newer work, as with the evaluators' scores.
+    overwriting newer work, as with the evaluators' scores. ``kunci_simpan`` is the
+    key of the last save applied, by which its retry is recognised (see
+    ``services.simpan_jawaban``).
     """
 
     peserta = models.ForeignKey(Peserta, on_delete=models.CASCADE, related_name="jawaban")
@@ -404,6 +406,7 @@ class JawabanMandiri(models.Model):
     level = models.PositiveSmallIntegerField(_("level"), null=True, blank=True)
     penjelasan = models.TextField(_("penjelasan"), blank=True)
     versi = models.PositiveIntegerField(default=0)
+    kunci_simpan = models.UUIDField(null=True, blank=True, editable=False)
     diperbarui = models.DateTimeField(_("diperbarui"), auto_now=True)
     diperbarui_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -677,6 +680,8 @@ class NilaiPenilai(models.Model):
 
     ``versi`` grows with every save: a save that carries an older version comes
     from a stale page and is refused instead of overwriting newer work.
+    ``kunci_simpan`` is the key of the last save applied, by which its retry is
+    recognised (see ``services.simpan_nilai``).
     """
 
     lembar = models.ForeignKey(LembarPenilaian, on_delete=models.CASCADE, related_name="nilai")
@@ -687,6 +692,7 @@ class NilaiPenilai(models.Model):
     # the admin. The note above is the agency's, shown with its results.
     catatan_panel = models.TextField(_("catatan internal panel"), blank=True)
     versi = models.PositiveIntegerField(default=0)
+    kunci_simpan = models.UUIDField(null=True, blank=True, editable=False)
     diperbarui = models.DateTimeField(_("diperbarui"), auto_now=True)
 
     objects = NilaiQuerySet.as_manager()

@@ -89,13 +89,17 @@ class JawabanKedaluwarsa(ValidationError):
 
 
 @transaction.atomic
-def simpan_jawaban(*, peserta, indikator, level, penjelasan, oleh, versi=None):
+def simpan_jawaban(*, peserta, indikator, level, penjelasan, oleh, versi=None, kunci=None):
     """Save the agency's level and explanation for one indicator (the autosave and the form).
 
     ``versi`` is the version the page was showing: if the answer was saved since
     (another tab, a colleague, a second request at once), JawabanKedaluwarsa is
     raised and nothing is overwritten. ``versi=None`` (scripts, the demo) saves
-    over whatever is there. Returns the saved JawabanMandiri, with its new version.
+    over whatever is there. ``kunci`` is the autosave's key for this edit, sent
+    again with each retry of it: when it is the key of the last save applied, this
+    save was applied already and its answer lost on the way, so the answer is
+    returned as it stands (no second change) instead of being refused as stale.
+    Returns the saved JawabanMandiri, with its new version.
     """
     _kunci_untuk_ubah(peserta)
     levels = [r.level for r in indikator.rubrik.all()]
@@ -105,6 +109,8 @@ def simpan_jawaban(*, peserta, indikator, level, penjelasan, oleh, versi=None):
     jawaban, _dibuat = JawabanMandiri.objects.select_related("indikator", "diperbarui_oleh").get_or_create(
         peserta=peserta, indikator=indikator, defaults={"diperbarui_oleh": oleh}
     )
+    if kunci is not None and jawaban.kunci_simpan == kunci:
+        return jawaban
     if versi is None:
         versi = jawaban.versi
     if jawaban.versi != versi:
@@ -118,6 +124,7 @@ def simpan_jawaban(*, peserta, indikator, level, penjelasan, oleh, versi=None):
         diperbarui_oleh=oleh,
         diperbarui=timezone.now(),
         versi=F("versi") + 1,
+        kunci_simpan=kunci,
     )
     if not diubah:
         jawaban.refresh_from_db()

@@ -545,13 +545,18 @@ def _kunci_lembar(lembar):
 
 
 @transaction.atomic
-def simpan_nilai(*, lembar, indikator, level, catatan, versi, oleh, catatan_panel=None):
+def simpan_nilai(*, lembar, indikator, level, catatan, versi, oleh, catatan_panel=None, kunci=None):
     """Save the evaluator's level, note and panel-only note for one indicator (the autosave).
 
     ``catatan_panel=None`` leaves the panel-only note as it is.
     ``versi`` is the version the page was showing: if the score was saved since
     (another tab, a second request at once), NilaiKedaluwarsa is raised and
-    nothing is overwritten. Returns the saved NilaiPenilai, with its new version.
+    nothing is overwritten. ``kunci`` is the page's key for this edit, sent again
+    with each retry of it: when it is the key of the last save applied, this save
+    was applied already and its answer lost on the way, so the score is returned
+    as it stands (no second change, no second audit entry) instead of being
+    refused as stale. Returns the saved NilaiPenilai, with its new version; a
+    change adds a NILAI entry to RiwayatNilai.
     """
     lembar = _kunci_lembar(lembar)
     if indikator.periode_id != lembar.periode_id:
@@ -560,6 +565,8 @@ def simpan_nilai(*, lembar, indikator, level, catatan, versi, oleh, catatan_pane
         raise ValidationError(_("Pilih salah satu level rubrik indikator ini."), code="level")
     catatan = catatan.strip()
     nilai, _dibuat = NilaiPenilai.objects.get_or_create(lembar=lembar, indikator=indikator)
+    if kunci is not None and nilai.kunci_simpan == kunci:
+        return nilai
     if nilai.versi != versi:
         raise NilaiKedaluwarsa(nilai)
     catatan_panel = nilai.catatan_panel if catatan_panel is None else catatan_panel.strip()
@@ -571,6 +578,7 @@ def simpan_nilai(*, lembar, indikator, level, catatan, versi, oleh, catatan_pane
         catatan=catatan,
         catatan_panel=catatan_panel,
         versi=F("versi") + 1,
+        kunci_simpan=kunci,
         diperbarui=timezone.now(),
     )
     if not diubah:

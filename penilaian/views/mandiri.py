@@ -25,6 +25,7 @@ from ..queries.klarifikasi import jumlah_klarifikasi
 from ..services.mandiri import tanda_terima as buat_tanda_terima
 from ..services.mandiri import unggah_beberapa_bukti
 from ..services.sanggah import hasil_sementara_terbit
+from .koneksi import ulangi_bila_koneksi_putus
 from .umum import saring
 
 isi_mandiri = permission_required("penilaian.isi_mandiri", raise_exception=True)
@@ -57,10 +58,15 @@ def _indikator_periode(peserta, kode):
     )
 
 
+@ulangi_bila_koneksi_putus
 @isi_mandiri
 @require_POST
 def simpan_jawaban(request, tahun, kode):
-    """The autosave of the agency's answer (htmx): the saved time, or why it was not saved."""
+    """The autosave of the agency's answer (htmx): the saved time, or why it was not saved.
+
+    The page's script sends a key per edit (``kunci``) and sends the edit again,
+    with the same key, when it got no answer: see ``services.simpan_jawaban``.
+    """
     peserta = queries.get_peserta_operator(request.user, tahun)
     indikator = _indikator_periode(peserta, kode)
     form = JawabanForm(request.POST, indikator=indikator, wajib_level=False)

@@ -26,6 +26,7 @@ from ..forms import (
 )
 from ..models import Indikator, KonflikKepentingan, LembarPenilaian, Peserta, StatusLembar
 from ..queries.klarifikasi import jumlah_klarifikasi, pasang_pada_baris
+from .koneksi import ulangi_bila_koneksi_putus
 from .umum import saring
 
 menilai = permission_required("penilaian.menilai", raise_exception=True)
@@ -67,10 +68,15 @@ def lembar(request, pk, klarifikasi_ditolak=None):
     )
 
 
+@ulangi_bila_koneksi_putus
 @menilai
 @require_POST
 def simpan_nilai(request, pk, kode):
-    """The autosave of one indicator (htmx), or a plain form post without JavaScript."""
+    """The autosave of one indicator (htmx), or a plain form post without JavaScript.
+
+    The page's script sends a key per edit (``kunci``) and sends the edit again,
+    with the same key, when it got no answer: see ``services.simpan_nilai``.
+    """
     lembar = queries.get_lembar_for_user(request.user, pk)
     if lembar.penilai_id != request.user.pk:
         return render(request, "404.html", status=404)
