@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, the first to read an upload's body.
+    "bkn_award.middleware.UnggahanTanpaRuang",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -116,7 +118,10 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
+        # Persistent connections, checked before each request reuses one: a connection dropped by
+        # a database restart or failover is replaced instead of failing the request.
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -134,11 +139,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: CACHE_URL (redis://...) shares it between processes in production;
 # the default file cache is shared by the web server and the worker on one machine.
+# A lost or frozen Redis costs a request half a second at most: every cached thing is computed
+# again without it (bkn_award/cache.py), and a task that cannot be published is told at once
+# (bkn_award/antrean.py). A healthy Redis answers in a millisecond.
+REDIS_TIMEOUT_DETIK = float(os.environ.get("REDIS_TIMEOUT_DETIK") or 0.5)
 if os.environ.get("CACHE_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "bkn_award.cache.RedisCacheTahan",
             "LOCATION": os.environ["CACHE_URL"],
+            "OPTIONS": {
+                "socket_timeout": REDIS_TIMEOUT_DETIK,
+                "socket_connect_timeout": REDIS_TIMEOUT_DETIK,
+            },
         }
     }
 else:
@@ -268,8 +281,18 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
-    else {}
+    else {
+        # A message taken by a worker that died unacknowledged goes back to the queue after this
+        # long: more than the longest task (a national ranking takes about 2 s), far less than
+        # kombu's hour.
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 300),
+        # A frozen Redis fails a publish within a second (two tries) instead of holding the request.
+        "socket_timeout": REDIS_TIMEOUT_DETIK,
+        "socket_connect_timeout": REDIS_TIMEOUT_DETIK,
+    }
 )
+# One quick second try (a connection dropped by a Redis restart), then the caller is told.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -277,13 +300,15 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
-# Ranking runs: a run silent this long lost its worker and no longer blocks a new one.
-PERINGKAT_BATAS_DIAM_MENIT = env_int("PERINGKAT_BATAS_DIAM_MENIT", 10)
+# Ranking runs: the worker touches its run every few seconds; a run silent this long lost its
+# worker (or never found one), is shown as stopped and no longer blocks a new one.
+PERINGKAT_BATAS_DIAM_DETIK = env_int("PERINGKAT_BATAS_DIAM_DETIK", 60)
+PERINGKAT_DETAK_DETIK = float(os.environ.get("PERINGKAT_DETAK_DETIK") or 5)
 # Seconds a ranking run pauses at each stage: 0 in use; the tests set it to watch
 # progress and to kill a worker midway.
 PERINGKAT_JEDA_DETIK = float(os.environ.get("PERINGKAT_JEDA_DETIK") or 0)
-# Seconds /healthz waits for the broker before calling it down.
-HEALTHZ_TIMEOUT = env_int("HEALTHZ_TIMEOUT", 3)
+# Seconds /healthz waits for the broker and the cache (side by side) before calling them down.
+HEALTHZ_TIMEOUT = float(os.environ.get("HEALTHZ_TIMEOUT") or REDIS_TIMEOUT_DETIK)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

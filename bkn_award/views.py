@@ -1,7 +1,9 @@
 """Pages of the whole site: each role's home page, the about page and the health check."""
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 
+import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
@@ -193,22 +195,55 @@ def _cek_broker():
         if not (folder and os.path.isdir(folder) and os.access(folder, os.W_OK)):
             raise OSError(f"folder broker tidak dapat ditulis: {folder}")
         return
+    if celery_app.conf.broker_url.startswith(("redis://", "rediss://")):
+        _ping_redis(celery_app.conf.broker_url)
+        return
     with celery_app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=settings.HEALTHZ_TIMEOUT)
+        conn.ensure_connection(max_retries=0, timeout=settings.HEALTHZ_TIMEOUT)
         conn.default_channel.close()  # opening a channel talks to the server
+
+
+def _ping_redis(url):
+    # A frozen Redis accepts the connection and never answers: the timeout is on every read.
+    klien = redis.Redis.from_url(
+        url, socket_timeout=settings.HEALTHZ_TIMEOUT, socket_connect_timeout=settings.HEALTHZ_TIMEOUT
+    )
+    try:
+        klien.ping()
+    finally:
+        klien.close()
+
+
+def _cek_cache():
+    lokasi = settings.CACHES["default"]
+    if lokasi["BACKEND"] == "bkn_award.cache.RedisCacheTahan":
+        # Not through the cache itself: it answers "not cached" when Redis is gone.
+        _ping_redis(lokasi["LOCATION"])
+    elif lokasi["BACKEND"].endswith("FileBasedCache") and not os.access(lokasi["LOCATION"], os.W_OK):
+        raise OSError(f"folder cache tidak dapat ditulis: {lokasi['LOCATION']}")
+
+
+def _hasil_cek(cek):
+    try:
+        cek()
+    except Exception as exc:  # any failure means "down", and the reason is reported
+        return {"status": "gagal", "pesan": f"{type(exc).__name__}: {exc}"}
+    return {"status": "ok"}
 
 
 @login_not_required
 @never_cache
 def healthz(request):
-    """JSON with the state of the database and the broker; 503 when one is down."""
-    hasil = {}
-    for nama, cek in (("database", _cek_database), ("broker", _cek_broker)):
-        try:
-            cek()
-        except Exception as exc:  # any failure means "down", and the reason is reported
-            hasil[nama] = {"status": "gagal", "pesan": f"{type(exc).__name__}: {exc}"}
-        else:
-            hasil[nama] = {"status": "ok"}
+    """JSON with the state of the database, the broker and the cache; 503 naming the part that is down.
+
+    Each check waits ``HEALTHZ_TIMEOUT`` (1 s) at most, so a frozen Redis cannot hold
+    the check, or the web worker answering it, for longer than about two seconds.
+    """
+    # The broker and the cache side by side (they are often one Redis); the database here, on
+    # the request's own connection.
+    with ThreadPoolExecutor(max_workers=2) as pelaksana:
+        jauh = {nama: pelaksana.submit(cek) for nama, cek in (("broker", _cek_broker), ("cache", _cek_cache))}
+        hasil = {"database": _hasil_cek(_cek_database)}
+        hasil.update((nama, _hasil_cek(tugas.result)) for nama, tugas in jauh.items())
     sehat = all(v["status"] == "ok" for v in hasil.values())
     return JsonResponse({"status": "ok" if sehat else "gagal", **hasil}, status=200 if sehat else 503)

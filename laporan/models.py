@@ -1,5 +1,7 @@
 """Ranking runs and their immutable snapshots, and the predikat bands of a period."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -43,6 +45,9 @@ class StatusRun(models.TextChoices):
     GAGAL = "gagal", _("Gagal")
 
 
+RUN_AKTIF = (StatusRun.ANTRE, StatusRun.BERJALAN)
+
+
 class RunPeringkat(models.Model):
     """One request to compute a period's ranking, with its live progress."""
 
@@ -56,7 +61,7 @@ class RunPeringkat(models.Model):
     dibuat_oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     mulai = models.DateTimeField(_("mulai"), null=True, blank=True)
     selesai = models.DateTimeField(_("selesai"), null=True, blank=True)
-    # Touched at every progress report: a run silent for too long has lost its worker.
+    # Touched at every progress report and heartbeat: a run silent for too long has lost its worker.
     diperbarui = models.DateTimeField(_("kabar terakhir"), auto_now_add=True)
 
     class Meta:
@@ -77,7 +82,13 @@ class RunPeringkat(models.Model):
 
     @property
     def aktif(self):
-        return self.status in (StatusRun.ANTRE, StatusRun.BERJALAN)
+        return self.status in RUN_AKTIF
+
+    @property
+    def diam(self):
+        """Queued or working, yet silent for longer than a working run ever is: nobody works on it."""
+        batas = timezone.now() - timedelta(seconds=settings.PERINGKAT_BATAS_DIAM_DETIK)
+        return self.aktif and self.diperbarui < batas
 
 
 class TidakDapatDiubah(Exception):
@@ -326,6 +337,7 @@ class Penghargaan(models.Model):
 
 class StatusSertifikat(models.TextChoices):
     ANTRE = "antre", _("Menunggu")
+    BERJALAN = "berjalan", _("Sedang dirender")
     SELESAI = "selesai", _("Siap")
     GAGAL = "gagal", _("Gagal")
 
@@ -345,6 +357,9 @@ class Sertifikat(models.Model):
     riwayat_versi = models.JSONField(_("versi sebelumnya"), default=list)
     dirender_pada = models.DateTimeField(_("dirender pada"), null=True, blank=True)
     pesan_galat = models.TextField(_("pesan galat"), blank=True)
+    # Touched when the certificate is queued, taken by a worker, stored or failed: pending ones whose
+    # decision has been silent for too long have lost their worker (services.sertifikat.kemajuan).
+    diperbarui = models.DateTimeField(_("kabar terakhir"), null=True, blank=True)
     dicabut_pada = models.DateTimeField(_("dicabut pada"), null=True, blank=True)
     dicabut_oleh = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -11,13 +11,18 @@ from .queries import kunci_cache_pemenang, pemenang_per_bagian, penetapan_terbit
 LAMA_CACHE = 60 * 60 * 24
 
 
-def html_pemenang(tahun):
-    """The page's HTML for that year, from the cache, or rendered and cached; None if nothing is published."""
+def html_pemenang(tahun, sekarang=None):
+    """The page's HTML for that year, from the cache, or rendered and cached; None if nothing is published.
+
+    ``sekarang`` renders it as of a later time: the worker prepares the page before its
+    announcement, and the cached copy is served from then on.
+    """
+    sekarang = sekarang or timezone.now()
     kunci = kunci_cache_pemenang(tahun)
     tersimpan = cache.get(kunci)
-    if tersimpan is not None and tersimpan["terbit"] <= timezone.now():
+    if tersimpan is not None and tersimpan["terbit"] <= sekarang:
         return tersimpan["html"]
-    penetapan = penetapan_terbit(tahun)
+    penetapan = penetapan_terbit(tahun, sekarang)
     if penetapan is None:
         return None
     html = render_to_string(

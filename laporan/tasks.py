@@ -1,39 +1,73 @@
 """Celery tasks of the reports app: thin wrappers around services."""
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
-from django.db import OperationalError
+from celery.exceptions import Retry
+from django.db import InterfaceError, OperationalError
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import services
 
 log = logging.getLogger(__name__)
 
 
+@shared_task(bind=True, name="laporan.hitung_peringkat", acks_late=True, max_retries=3)
+def hitung_peringkat(self, *, run_id):
+    """Compute ranking run ``run_id``; safe to retry (see services.jalankan_run).
+
+    A lost database connection is retried after 1, 2 and 4 seconds; after that, or if
+    the retry cannot be published, the run is failed with a reason the admin reads.
+    """
+    log.info("Menghitung peringkat, run %s", run_id)
+    try:
+        return services.jalankan_run(run_id=run_id)
+    except services.DatabaseGaib as exc:
+        if self.request.retries < self.max_retries:
+            try:
+                raise self.retry(exc=exc, countdown=2**self.request.retries)
+            except Retry:
+                raise
+            except Exception:
+                log.exception("Run peringkat %s tidak dapat dijadwalkan ulang", run_id)
+        services.gagalkan_run(
+            run_id, _("Koneksi ke database terputus berulang kali: %(galat)s") % {"galat": exc}
+        )
+        raise
+
+
 @shared_task(
-    name="laporan.hitung_peringkat",
+    name="laporan.render_sertifikat",
     acks_late=True,
+    reject_on_worker_lost=True,
     autoretry_for=(OperationalError,),
     retry_backoff=True,
     max_retries=3,
 )
-def hitung_peringkat(*, run_id):
-    """Compute ranking run ``run_id``; safe to retry (see services.jalankan_run)."""
-    log.info("Menghitung peringkat, run %s", run_id)
-    return services.jalankan_run(run_id=run_id)
-
-
-@shared_task(
-    name="laporan.render_sertifikat", acks_late=True, autoretry_for=(OperationalError,), max_retries=3
-)
 def render_sertifikat(*, sertifikat_id):
-    """Render one certificate (nothing happens if its text is unchanged)."""
+    """Render one certificate (nothing happens if its text is unchanged).
+
+    Safe to run twice or after a crash (see services.sertifikat.render): a task whose worker
+    died is delivered again, and the panel offers to queue again what stays pending.
+    """
+    log.info("Merender sertifikat %s", sertifikat_id)
     return services.render(sertifikat_id=sertifikat_id)
 
 
-@shared_task(name="laporan.segarkan_pengumuman")
+@shared_task(
+    name="laporan.segarkan_pengumuman",
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=3,
+)
 def segarkan_pengumuman(*, tahun):
-    """At the announcement time: build the public winners page into the cache."""
+    """Build the public winners page into the cache, as of its announcement time (maybe later)."""
     from .pengumuman import html_pemenang
+    from .queries import penetapan_terbit
 
-    return html_pemenang(tahun) is not None
+    penetapan = penetapan_terbit(tahun, sekarang=timezone.now() + timedelta(days=3650))
+    if penetapan is None:
+        return False
+    return html_pemenang(tahun, sekarang=max(penetapan.diumumkan_pada, timezone.now())) is not None

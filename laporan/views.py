@@ -45,11 +45,16 @@ def _pengaturan_forms(periode, data=None):
 @lihat
 def peringkat(request, tahun, form=None, formset=None):
     periode = get_periode(tahun)
+    run = queries.run_terakhir(periode)
+    if run is not None and run.diam:
+        # Its worker died, or none took it: shown as stopped, with the button free.
+        services.tutup_run_diam(periode)
+        run = queries.run_terakhir(periode)
     snapshot = queries.get_snapshot(periode, request.GET.get("snapshot"))
     kategori_list = list(queries.kategori_diperingkat(periode))
     konteks = {
         "periode": periode,
-        "run": queries.run_terakhir(periode),
+        "run": run,
         "snapshot": snapshot,
         "snapshot_list": queries.snapshot_periode(periode)[:20],
         "kategori_list": kategori_list,
@@ -99,6 +104,9 @@ def mulai(request, tahun):
 def status_run(request, tahun, pk):
     """The run's progress, polled by the page; a finished run reloads the page."""
     run = get_object_or_404(RunPeringkat, periode__tahun=tahun, pk=pk)
+    if run.diam:
+        services.tutup_run_diam(run.periode)
+        run.refresh_from_db()
     if request.htmx and not run.aktif:
         return HttpResponseClientRefresh()
     return render(request, "laporan/peringkat.html#status_run", {"run": run, "periode": run.periode})

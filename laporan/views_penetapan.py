@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -41,6 +40,7 @@ from .models import (
     StatusSertifikat,
 )
 from .pengumuman import html_pemenang
+from .services import sertifikat as layanan_sertifikat
 from .services.sertifikat import isi as isi_sertifikat
 from .services.sertifikat import storage as storage_sertifikat
 
@@ -56,15 +56,8 @@ def _penetapan_aktif(periode):
     )
 
 
-def _kemajuan_sertifikat(penetapan):
-    kemajuan = Sertifikat.objects.filter(penghargaan__penetapan=penetapan).aggregate(
-        total=Count("pk"),
-        selesai=Count("pk", filter=Q(status=StatusSertifikat.SELESAI)),
-        gagal=Count("pk", filter=Q(status=StatusSertifikat.GAGAL)),
-    )
-    # Still waiting for the workers (a failed certificate waits for "Render ulang", not for polling).
-    kemajuan["belum"] = kemajuan["total"] - kemajuan["selesai"] - kemajuan["gagal"]
-    return kemajuan
+# What the certificates print: a change re-renders those of the approved decision.
+_ISI_PIAGAM = {"penandatangan_nama", "penandatangan_jabatan", "tempat_penetapan"}
 
 
 @tetapkan
@@ -108,12 +101,20 @@ def penetapan(request, tahun, forms=None):
             setujui_form=forms.get("setujui") or SetujuiForm(),
         )
     elif aktif is not None:
+        kemajuan = layanan_sertifikat.kemajuan(penetapan=aktif)
+        pemenang_list = queries.pemenang(aktif)
+        for p in pemenang_list:
+            # Each row links the certificate only when its stored version is the current one.
+            s = getattr(p.penghargaan, "sertifikat", None)
+            if s is not None:
+                s.keadaan = kemajuan.keadaan.get(s.pk)
+                s.label_keadaan = layanan_sertifikat.LABEL_KEADAAN.get(s.keadaan, "")
         konteks.update(
             keputusan_seri_list=_dengan_label_kelompok(
                 periode, aktif.keputusan_seri.select_related("kategori", "oleh")
             ),
-            pemenang_list=queries.pemenang(aktif),
-            kemajuan=_kemajuan_sertifikat(aktif),
+            pemenang_list=pemenang_list,
+            kemajuan=kemajuan,
             umumkan_form=forms.get("umumkan") or UmumkanForm(),
             tarik_form=forms.get("tarik") or AlasanForm(),
             terbit=aktif.terbit(timezone.now()),
@@ -169,10 +170,25 @@ def pengaturan_piagam(request, tahun):
     periode = get_periode(tahun)
     form = PengaturanPiagamForm(request.POST, instance=periode)
     if form.is_valid():
+        aktif = _penetapan_aktif(periode)
         form.save()
-        messages.success(
-            request, _("Pengaturan piagam disimpan. Piagam yang isinya berubah dirender ulang bila diminta.")
-        )
+        # Approved certificates print the changed text: they show as pending at once (none is
+        # counted or served in its old version) and the workers render their new version.
+        if (
+            aktif is not None
+            and aktif.status == StatusPenetapan.DISETUJUI
+            and _ISI_PIAGAM & set(form.changed_data)
+        ):
+            try:
+                layanan_sertifikat.render_semua(penetapan=aktif)
+            except ValidationError as exc:
+                messages.warning(request, _("Pengaturan piagam disimpan.") + " " + " ".join(exc.messages))
+            else:
+                messages.success(
+                    request, _("Pengaturan piagam disimpan. Piagam dengan isi baru sedang dirender ulang.")
+                )
+        else:
+            messages.success(request, _("Pengaturan piagam disimpan."))
         return _kembali(tahun)
     return penetapan(request, tahun=tahun, forms={"pengaturan": form})
 
@@ -347,22 +363,31 @@ def tarik(request, tahun):
 def render_ulang(request, tahun):
     periode = get_periode(tahun)
     aktif = get_object_or_404(Penetapan, periode=periode, status=StatusPenetapan.DISETUJUI)
-    n = services.render_semua(penetapan=aktif)
+    try:
+        n = services.render_semua(penetapan=aktif)
+    except ValidationError as exc:
+        pesan_galat(request, exc)
+        return _kembali(tahun)
     messages.info(
         request,
-        _("%(n)s piagam diperiksa ulang; yang isinya berubah dirender sebagai versi baru.") % {"n": n},
+        _(
+            "%(n)s piagam diperiksa ulang; yang isinya berubah, gagal atau tertahan diantrekan untuk "
+            "dirender sebagai versi baru."
+        )
+        % {"n": n},
     )
     return _kembali(tahun)
 
 
 @tetapkan
 def kemajuan_sertifikat(request, tahun):
+    """The certificates' progress, polled by the panel while some are pending; it says when they are held up."""
     periode = get_periode(tahun)
     aktif = get_object_or_404(Penetapan, periode=periode, status=StatusPenetapan.DISETUJUI)
     return render(
         request,
         "laporan/penetapan.html#kemajuan_sertifikat",
-        {"periode": periode, "penetapan": aktif, "kemajuan": _kemajuan_sertifikat(aktif)},
+        {"periode": periode, "penetapan": aktif, "kemajuan": layanan_sertifikat.kemajuan(penetapan=aktif)},
     )
 
 
@@ -391,11 +416,15 @@ def cabut(request, tahun, kode):
 def zip_sertifikat(request, tahun):
     periode = get_periode(tahun)
     aktif = get_object_or_404(Penetapan, periode=periode, status=StatusPenetapan.DISETUJUI)
+    # Only current versions: a certificate being renewed is left out until its new version is stored.
     isi = [
         (f"{_nomor_berkas(s.nomor)} {slugify(s.penghargaan.peserta.instansi.nama)}.pdf", s.lokasi)
         for s in Sertifikat.objects.filter(
             penghargaan__penetapan=aktif, status=StatusSertifikat.SELESAI, dicabut_pada__isnull=True
-        ).select_related("penghargaan__peserta__instansi")
+        ).select_related(
+            "penghargaan__penetapan__periode", "penghargaan__peserta__instansi", "penghargaan__kategori"
+        )
+        if layanan_sertifikat.terkini(s)
     ]
     return berkas.respons_zip(
         isi, nama_berkas=f"piagam-{slugify(periode.nama)}.zip", storage=storage_sertifikat()
@@ -473,6 +502,10 @@ def verifikasi(request, kode):
     if sertifikat is None or not terlihat:
         return render(request, "laporan/verifikasi.html", {"kode": kode, "tidak_dikenal": True}, status=404)
     dicabut = sertifikat.dicabut_pada is not None or penetapan_.status == StatusPenetapan.DITARIK
+    # The page states the certificate as the official record reads now, signatory included, never as
+    # its stored PDF reads: whoever scans the QR code wants to know what is valid. While a change
+    # (a new signatory) is still being rendered, it says the certificate is being renewed, so that a
+    # copy printed before, which may differ, is not mistaken for the current one.
     return render(
         request,
         "laporan/verifikasi.html",
@@ -480,6 +513,7 @@ def verifikasi(request, kode):
             "kode": kode,
             "sertifikat": sertifikat,
             "isi": isi_sertifikat(sertifikat),
+            "diperbarui": not layanan_sertifikat.terkini(sertifikat),
             "dicabut": dicabut,
             "penetapan": penetapan_,
         },
@@ -488,6 +522,20 @@ def verifikasi(request, kode):
 
 
 # The agency's own result
+
+
+def _sertifikat_instansi(penetapan_, peserta):
+    """The agency's valid certificates; one being renewed is listed without its outdated file."""
+    daftar = list(
+        Sertifikat.objects.filter(
+            penghargaan__penetapan=penetapan_, penghargaan__peserta=peserta, dicabut_pada__isnull=True
+        ).select_related(
+            "penghargaan__penetapan__periode", "penghargaan__peserta__instansi", "penghargaan__kategori"
+        )
+    )
+    for s in daftar:
+        s.terkini = layanan_sertifikat.terkini(s)
+    return daftar
 
 
 @permission_required("penilaian.isi_mandiri", raise_exception=True)
@@ -521,12 +569,7 @@ def hasil_instansi(request, tahun):
             "hasil": hasil,
             "peringkat": peringkat,
             "catatan": [(indikator[pk], daftar, moderasi.get(pk)) for pk, daftar in catatan.items()],
-            "sertifikat_list": Sertifikat.objects.filter(
-                penghargaan__penetapan=penetapan_,
-                penghargaan__peserta=peserta,
-                status=StatusSertifikat.SELESAI,
-                dicabut_pada__isnull=True,
-            ).select_related("penghargaan__kategori"),
+            "sertifikat_list": _sertifikat_instansi(penetapan_, peserta),
             "khusus": JenisKategori.KHUSUS,
         },
     )

@@ -9,6 +9,7 @@ Files are stored under random names in the private "bukti" storage (Django's
 storage API) and only ever served by views that have checked permissions.
 """
 
+import errno
 import hashlib
 import logging
 import mimetypes
@@ -823,15 +824,70 @@ def periksa(berkas):
     return jenis_nama, sidik.hexdigest(), ukuran
 
 
+def alasan_gagal_simpan(exc):
+    """Why a storage refused a file (an OSError), in one sentence for the user; the details go to the log."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return _("Ruang penyimpanan server penuh.")
+    if isinstance(exc, PermissionError):
+        return _("Server tidak diizinkan menulis ke folder penyimpanan.")
+    return _("Penyimpanan berkas di server sedang bermasalah.")
+
+
+def tulis(storage_berkas, nama, isi):
+    """Save ``isi`` as ``nama`` in ``storage_berkas``; returns the stored name.
+
+    A write that fails midway (a full disk, a folder the server may not write to,
+    an object store that is down) leaves nothing behind: the part already written,
+    or the empty file just created, is deleted before the storage's OSError is
+    raised again. ``nama`` must be a name nothing else uses (a random or a
+    version's own name), since whatever is stored under it then goes.
+    """
+    try:
+        return storage_berkas.save(nama, isi)
+    except OSError:
+        try:
+            storage_berkas.delete(nama)
+        except OSError:
+            log.error("Sisa berkas %s tidak dapat dihapus dari penyimpanan", nama, exc_info=True)
+        raise
+
+
 def simpan(berkas, *, folder, jenis):
-    """Store the file under a random name in ``folder``; returns the storage name."""
+    """Store the file under a random name in ``folder``; returns the storage name.
+
+    A storage failure refuses the file like a bad one, with the reason
+    (ValidationError), and leaves no part of it stored: the upload is answered
+    beside that file, the agency's quota is untouched (it counts recorded
+    evidence), and files stored before it stay as they are.
+    """
     ekstensi = "jpg" if jenis == JenisBerkas.JPG else jenis
+    nama = f"{folder}/{uuid.uuid4().hex}.{ekstensi}"
     berkas.seek(0)
-    return storage().save(f"{folder}/{uuid.uuid4().hex}.{ekstensi}", berkas)
+    try:
+        return tulis(storage(), nama, berkas)
+    except OSError as exc:
+        log.error("Berkas bukti tidak dapat disimpan sebagai %s", nama, exc_info=True)
+        raise ValidationError(
+            _(
+                "%(alasan)s Berkas ini belum tersimpan dan tidak dihitung dalam kuota; berkas yang sudah "
+                "tersimpan tetap aman. Coba unggah lagi nanti, dan hubungi admin BKN Award bila terus gagal."
+            )
+            % {"alasan": alasan_gagal_simpan(exc)},
+            code="penyimpanan",
+        ) from None
 
 
 def hapus(lokasi):
-    storage().delete(lokasi)
+    """Delete a stored file; a storage failure is logged, not raised.
+
+    Called once a deletion or a replacement is recorded, or to undo a refused
+    upload: a file left behind costs space, whereas an error here would turn a
+    completed action (or the refusal's own reason) into a server error.
+    """
+    try:
+        storage().delete(lokasi)
+    except OSError:
+        log.error("Berkas bukti %s tidak dapat dihapus dari penyimpanan", lokasi, exc_info=True)
 
 
 def respons_berkas(storage_berkas, lokasi, *, nama_berkas, content_type, unduh=True, ukuran=None):

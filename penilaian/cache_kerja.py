@@ -25,7 +25,7 @@ from django.db import models, transaction
 
 log = logging.getLogger(__name__)
 
-DETIK = 300
+DETIK = 120
 KUNCI_SEMUA = "daftar-kerja:versi"
 
 

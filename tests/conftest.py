@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from bkn_award import antrean
 from instansi.models import Peran
 from penilaian import services as penilaian_services
 from penilaian.models import Tahap
@@ -39,6 +40,7 @@ def _test_settings(settings, tmp_path):
         # Keep the development server's file cache out of the tests.
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
+    antrean.pulihkan()  # a broker failure of an earlier test is not this test's
 
 
 @pytest.fixture
@@ -158,9 +160,84 @@ def _url_database(d):
     return f"postgres://{kredensial}@{d['HOST'] or '127.0.0.1'}:{d['PORT'] or 5432}/{d['NAME']}"
 
 
+class RedisSementara:
+    """A redis-server of the test's own, on a free port, that the test can stop, freeze and restart."""
+
+    def __init__(self, folder):
+        import shutil
+        import socket
+
+        self.program = shutil.which("redis-server")
+        if self.program is None:  # CI installs it; a missing server must fail, never skip
+            pytest.fail("redis-server tidak ada di PATH: uji gangguan Redis butuh server Redis sungguhan.")
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.folder = folder
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.proses = None
+
+    def mulai(self):
+        import subprocess
+        import time
+
+        import redis
+
+        self.proses = subprocess.Popen(  # noqa: S603 - a fixed command line
+            [
+                self.program,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            cwd=self.folder,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        akhir = time.monotonic() + 10
+        while True:
+            try:
+                redis.Redis.from_url(self.url, socket_timeout=0.5).ping()
+                return
+            except redis.exceptions.ConnectionError:
+                if time.monotonic() > akhir:
+                    pytest.fail("redis-server uji tidak siap dalam 10 detik")
+                time.sleep(0.05)
+
+    def hentikan(self):
+        self.cairkan()
+        self.proses.terminate()
+        self.proses.wait(10)
+
+    def bekukan(self):
+        import signal
+
+        self.proses.send_signal(signal.SIGSTOP)
+
+    def cairkan(self):
+        import signal
+
+        if self.proses.poll() is None:
+            self.proses.send_signal(signal.SIGCONT)
+
+
+@pytest.fixture
+def redis_sementara(tmp_path):
+    server = RedisSementara(tmp_path)
+    server.mulai()
+    yield server
+    if server.proses.poll() is None:
+        server.hentikan()
+
+
 @pytest.fixture
 def jalankan_worker(transactional_db, settings):
-    """jalankan_worker(jeda=0): a real Celery worker process on the test database and the configured broker.
+    """jalankan_worker(jeda=0, **env): a real Celery worker process on the test database and the configured broker.
 
     Its queue is unique to the test, so nothing else picks up its tasks. The
     worker is stopped (killed if need be) when the test ends.
@@ -176,7 +253,7 @@ def jalankan_worker(transactional_db, settings):
 
     proses = []
 
-    def _jalankan(jeda=0):
+    def _jalankan(jeda=0, **tambahan):
         antrean = f"uji-{uuid.uuid4().hex[:10]}"
         settings.CELERY_TASK_DEFAULT_QUEUE = antrean
         env = {
@@ -187,6 +264,7 @@ def jalankan_worker(transactional_db, settings):
             # The test's private files (evidence, certificates), where the test server reads them.
             "PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT),
             "DJANGO_SETTINGS_MODULE": "bkn_award.settings",
+            **tambahan,
         }
         proc = subprocess.Popen(  # noqa: S603 - our own worker, fixed arguments
             [

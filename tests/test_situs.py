@@ -21,7 +21,12 @@ def test_healthz_reports_database_and_broker(client):
     response = client.get(reverse("healthz"))
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": {"status": "ok"}, "broker": {"status": "ok"}}
+    assert response.json() == {
+        "status": "ok",
+        "database": {"status": "ok"},
+        "broker": {"status": "ok"},
+        "cache": {"status": "ok"},
+    }
 
 
 @pytest.fixture

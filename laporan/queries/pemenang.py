@@ -270,8 +270,14 @@ def pemenang_per_bagian(penetapan):
 
 
 def get_sertifikat_untuk_pengguna(user, kode):
-    """A certificate the user may download: admins any; an operator its own agency's once published. 404 otherwise."""
+    """A certificate the user may download: admins any; an operator its own agency's once published. 404 otherwise.
+
+    Only while its stored file is its current version: an outdated one (its text
+    changed, the new version not stored yet) is never handed out as the certificate.
+    """
     from instansi.rules import is_admin_bkn
+
+    from ..services.sertifikat import terkini
 
     qs = Sertifikat.objects.select_related(
         "penghargaan__penetapan__periode", "penghargaan__peserta__instansi", "penghargaan__kategori"
@@ -280,6 +286,8 @@ def get_sertifikat_untuk_pengguna(user, kode):
         sertifikat = qs.get(kode=kode, status="selesai")
     except Sertifikat.DoesNotExist:
         raise Http404 from None
+    if not terkini(sertifikat):
+        raise Http404
     penetapan = sertifikat.penghargaan.penetapan
     if is_admin_bkn(user):
         return sertifikat

@@ -13,19 +13,24 @@ from .penetapan import (
 )
 from .peringkat import (
     TAHAP_PERINGKAT,
+    DatabaseGaib,
+    gagalkan_run,
     jalankan_run,
     minta_peringkat,
     muat_masukan,
     pastikan_predikat,
     simpan_pengaturan,
+    tutup_run_diam,
 )
 from .sertifikat import cabut, render, render_semua
 
 __all__ = [
     "TAHAP_PERINGKAT",
+    "DatabaseGaib",
     "beri_penghargaan_khusus",
     "buat_penetapan",
     "cabut",
+    "gagalkan_run",
     "hapus_penghargaan_khusus",
     "jalankan_run",
     "kategori_khusus",
@@ -39,5 +44,6 @@ __all__ = [
     "simpan_pengaturan",
     "tarik",
     "terbitkan_hasil_sementara",
+    "tutup_run_diam",
     "umumkan",
 ]

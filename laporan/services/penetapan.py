@@ -1,8 +1,10 @@
 """Writes of the decision: the winners of a snapshot, special mentions, approval, publication, withdrawal."""
 
+import logging
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -23,6 +25,8 @@ from ..models import (
     StatusSertifikat,
 )
 from ..queries import draf_pemenang, kunci_cache_pemenang
+
+log = logging.getLogger(__name__)
 
 # Unambiguous letters and digits for verification codes (no 0/O, 1/I/L).
 _HURUF_KODE = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -271,10 +275,21 @@ def umumkan(*, penetapan, waktu=None):
     penetapan.save(update_fields=["diumumkan_pada"])
     tahun = penetapan.periode.tahun
     transaction.on_commit(lambda: cache.delete(kunci_cache_pemenang(tahun)))
-    transaction.on_commit(
-        lambda: segarkan_pengumuman.apply_async(kwargs={"tahun": tahun}, eta=penetapan.diumumkan_pada)
-    )
+    transaction.on_commit(lambda: _siapkan_halaman(segarkan_pengumuman, tahun))
     return penetapan
+
+
+def _siapkan_halaman(task, tahun):
+    """Have a worker render the winners page into the cache now, to be served from its announcement time.
+
+    Now, not at that time: a task held back (eta) until an announcement days away would
+    outlive the broker's visibility timeout and be delivered again and again. If it cannot
+    be published, the first visitor after the announcement renders the page instead.
+    """
+    try:
+        task.apply_async(kwargs={"tahun": tahun}, queue=settings.CELERY_TASK_DEFAULT_QUEUE)
+    except Exception:
+        log.warning("Halaman pemenang %s tidak dapat disiapkan lebih dulu", tahun, exc_info=True)
 
 
 @transaction.atomic

@@ -1,16 +1,19 @@
 """Writes of the reports app: ranking runs and their snapshots, predikat bands."""
 
 import logging
+import threading
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bkn_award import antrean
 from penilaian.models import (
     Elemen,
     Indikator,
@@ -27,6 +30,7 @@ from ..kelompok import kode_kelompok, nama_kelompok_periode
 from ..kesiapan import keadaan_penilaian
 from ..models import (
     PREDIKAT_BAWAAN,
+    RUN_AKTIF,
     HasilPeserta,
     Predikat,
     RunPeringkat,
@@ -133,14 +137,33 @@ def _parameter(periode, masukan):
     }
 
 
-def _tutup_run_mati(periode):
-    """A run whose worker died stops blocking the period once it has been silent long enough."""
-    batas = timezone.now() - timedelta(minutes=settings.PERINGKAT_BATAS_DIAM_MENIT)
-    RunPeringkat.objects.filter(
-        periode=periode, status__in=[StatusRun.ANTRE, StatusRun.BERJALAN], diperbarui__lt=batas
-    ).update(
+def tutup_run_diam(periode):
+    """Close the period's run that has been silent too long: its worker died, or none took it.
+
+    A working run touches its row every few seconds (``_detak``), so silence means
+    nobody is working on it. Called by the page, its progress poll and a new request:
+    the admin sees the run stopped and can start another within the limit, without
+    anything but the page.
+    """
+    batas = timezone.now() - timedelta(seconds=settings.PERINGKAT_BATAS_DIAM_DETIK)
+    diam = RunPeringkat.objects.filter(periode=periode, status__in=RUN_AKTIF, diperbarui__lt=batas)
+    menit = {"detik": settings.PERINGKAT_BATAS_DIAM_DETIK}
+    diam.filter(status=StatusRun.ANTRE, mulai__isnull=True).update(
         status=StatusRun.GAGAL,
-        pesan_galat=_("Worker berhenti sebelum perhitungan selesai; tidak ada snapshot yang tersimpan."),
+        pesan_galat=_(
+            "Tidak ada worker Celery yang mengambil perhitungan ini dalam %(detik)s detik. "
+            "Periksa bahwa worker berjalan, lalu hitung ulang."
+        )
+        % menit,
+        selesai=timezone.now(),
+    )
+    diam.update(
+        status=StatusRun.GAGAL,
+        pesan_galat=_(
+            "Worker berhenti di tengah perhitungan (tanpa kabar selama %(detik)s detik); "
+            "tidak ada snapshot yang tersimpan. Silakan hitung ulang."
+        )
+        % menit,
         selesai=timezone.now(),
     )
 
@@ -157,7 +180,7 @@ def minta_peringkat(*, periode, oleh):
             _("Peringkat dapat dihitung mulai tahap Verifikasi dan penilaian (sekarang: %(tahap)s).")
             % {"tahap": periode.get_tahap_display()}
         )
-    _tutup_run_mati(periode)
+    tutup_run_diam(periode)
     try:
         with transaction.atomic():
             run = RunPeringkat.objects.create(periode=periode, dibuat_oleh=oleh, tahap=_("Menunggu worker"))
@@ -168,11 +191,28 @@ def minta_peringkat(*, periode, oleh):
             % {"periode": periode.nama},
             code="berjalan",
         ) from None
+    if not transaction.get_connection().in_atomic_block:
+        # Committed, so the message was published (or not) just now: a refusal is told at once.
+        run.refresh_from_db()
+        if run.status == StatusRun.GAGAL:
+            raise ValidationError(run.pesan_galat, code="antrean")
     return run
 
 
 def _antrekan(run, task):
-    hasil = task.apply_async(kwargs={"run_id": run.pk}, queue=settings.CELERY_TASK_DEFAULT_QUEUE)
+    """Publish the run's task; a broker that cannot take it fails the run with a reason, never leaves it queued."""
+    try:
+        hasil = antrean.kirim(task, run_id=run.pk)
+    except antrean.AntreanTidakTersedia:
+        RunPeringkat.objects.filter(pk=run.pk, status=StatusRun.ANTRE).update(
+            status=StatusRun.GAGAL,
+            pesan_galat=_(
+                "Antrean tugas (broker Celery) tidak dapat dihubungi, jadi perhitungan tidak dimulai. "
+                "Coba lagi beberapa saat lagi; bila berulang, hubungi pengelola server."
+            ),
+            selesai=timezone.now(),
+        )
+        return
     RunPeringkat.objects.filter(pk=run.pk).update(task_id=hasil.id)
 
 
@@ -181,7 +221,9 @@ def _laporkan(run_id):
 
     def laporkan(persen, tahap):
         # Outside any transaction: the page polling the run sees it at once.
-        RunPeringkat.objects.filter(pk=run_id).update(persen=persen, tahap=tahap, diperbarui=timezone.now())
+        RunPeringkat.objects.filter(pk=run_id, status=StatusRun.BERJALAN).update(
+            persen=persen, tahap=tahap, diperbarui=timezone.now()
+        )
         if jeda:
             time.sleep(jeda)
 
@@ -193,7 +235,10 @@ def jalankan_run(*, run_id):
 
     Safe to run again (a retried or redelivered task): a finished or failed run
     is left alone; a run interrupted midway starts over. Killed at any point,
-    it leaves no partial snapshot.
+    it leaves no partial snapshot. While it works, a heartbeat touches the run
+    every ``PERINGKAT_DETAK_DETIK`` seconds, so that silence means a dead worker.
+    A lost database connection (``DatabaseGaib``) is raised for the task to retry;
+    the run's state is written on a fresh connection first.
     """
     run = RunPeringkat.objects.select_related("periode", "dibuat_oleh").filter(pk=run_id).first()
     if run is None or run.status in (StatusRun.SELESAI, StatusRun.GAGAL):
@@ -204,28 +249,73 @@ def jalankan_run(*, run_id):
     )
     laporkan = _laporkan(run.pk)
     try:
-        laporkan(5, _("Memuat nilai penilai"))
-        masukan, nama = muat_masukan(run.periode)
-        hasil = peringkat.hitung(masukan, laporkan)
-        laporkan(80, _("Menghitung reliabilitas panel"))
-        rel = reliabilitas.hitung(masukan, nama)
-        laporkan(90, _("Menyimpan snapshot"))
-        snapshot = _simpan_snapshot(run, masukan, hasil, rel)
-    except OperationalError:
+        with _detak(run.pk):
+            laporkan(5, _("Memuat nilai penilai"))
+            masukan, nama = muat_masukan(run.periode)
+            hasil = peringkat.hitung(masukan, laporkan)
+            laporkan(80, _("Menghitung reliabilitas panel"))
+            rel = reliabilitas.hitung(masukan, nama)
+            laporkan(90, _("Menyimpan snapshot"))
+            snapshot = _simpan_snapshot(run, masukan, hasil, rel)
+    except DatabaseGaib:
         # The database went away for a moment: the task retries, from the start.
-        RunPeringkat.objects.filter(pk=run.pk).update(status=StatusRun.ANTRE, tahap=_("Menunggu dicoba lagi"))
+        tulis_run(run.pk, status=StatusRun.ANTRE, tahap=_("Menunggu dicoba lagi"))
         raise
     except Exception as exc:
         log.exception("Run peringkat %s gagal", run_id)
-        RunPeringkat.objects.filter(pk=run.pk).update(
-            status=StatusRun.GAGAL, pesan_galat=f"{type(exc).__name__}: {exc}", selesai=timezone.now()
-        )
+        gagalkan_run(run.pk, f"{type(exc).__name__}: {exc}")
         raise
-    finally:
-        if connection.vendor == "postgresql" and connection.connection is not None:
-            with connection.cursor() as cursor:
-                cursor.execute("RESET synchronous_commit")
     return snapshot.pk
+
+
+# What a dropped or restarted database connection raises.
+DatabaseGaib = (OperationalError, InterfaceError)
+
+
+def tulis_run(run_id, **kolom):
+    """Update a working run on a connection known to be alive (the current one may have died)."""
+    for percobaan in range(2):
+        try:
+            if connection.connection is not None and not connection.is_usable():
+                connection.close()
+            return RunPeringkat.objects.filter(pk=run_id, status__in=RUN_AKTIF).update(
+                diperbarui=timezone.now(), **kolom
+            )
+        except DatabaseGaib:
+            connection.close()
+            if percobaan:
+                raise
+    return 0
+
+
+def gagalkan_run(run_id, pesan):
+    """The run's final state when it cannot finish; a run already finished is left alone."""
+    return tulis_run(run_id, status=StatusRun.GAGAL, pesan_galat=pesan, selesai=timezone.now())
+
+
+@contextmanager
+def _detak(run_id):
+    """A thread touching the run every few seconds while the block works (its own connection)."""
+    berhenti = threading.Event()
+
+    def detak():
+        try:
+            while not berhenti.wait(settings.PERINGKAT_DETAK_DETIK):
+                RunPeringkat.objects.filter(pk=run_id, status=StatusRun.BERJALAN).update(
+                    diperbarui=timezone.now()
+                )
+        except Exception:  # the work itself will meet the same failure and report it
+            log.warning("Detak run peringkat %s berhenti", run_id, exc_info=True)
+        finally:
+            connection.close()  # the thread's own connection
+
+    thread = threading.Thread(target=detak, name=f"detak-run-{run_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        berhenti.set()
+        thread.join(5)
 
 
 @transaction.atomic

@@ -1,6 +1,8 @@
 """The admin ranks BKN Award 2040 on a real Celery worker, watches its progress and reads the table, in a real browser."""
 
+import os
 import re
+import signal
 
 import pytest
 from openpyxl import load_workbook
@@ -122,4 +124,34 @@ def test_admin_ranks_a_period_and_reads_the_table(page, masuk, admin_bkn, contoh
     expect(baris.nth(1).get_by_text(SERI)).to_be_visible()
     expect(baris.nth(2).get_by_text(SERI)).to_be_visible()
 
+    assert Snapshot.objects.count() == 1
+
+
+def test_a_run_whose_worker_dies_shows_stopped_and_starts_again_from_the_page(
+    page, masuk, admin_bkn, contoh, jalankan_worker, settings
+):
+    settings.PERINGKAT_BATAS_DIAM_DETIK = 3  # the page's poll and the test server read it
+    worker = jalankan_worker(jeda=1.5, PERINGKAT_DETAK_DETIK="0.3")
+    masuk(admin_bkn)
+    page.goto("/peringkat/2040/")
+    tombol = page.get_by_role("button", name="Hitung peringkat")
+    tombol.click()
+    status = page.get_by_test_id("status-run")
+    expect(status).to_contain_text(SEDANG_DIHITUNG, timeout=30_000)
+
+    os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait(10)
+
+    # The page notices the silence by itself, says what happened, and frees the button.
+    expect(status.get_by_role("alert")).to_contain_text(
+        "Worker berhenti di tengah perhitungan (tanpa kabar selama 3 detik); tidak ada snapshot yang tersimpan.",
+        timeout=20_000,
+    )
+    expect(tombol).to_be_enabled()
+    assert not Snapshot.objects.exists()
+
+    # Started again from the page, on a worker that lives: the table.
+    jalankan_worker()
+    tombol.click()
+    expect(page.get_by_test_id("tabel-peringkat")).to_be_visible(timeout=40_000)
     assert Snapshot.objects.count() == 1
