@@ -251,3 +251,20 @@ def test_one_address_gets_at_most_a_few_reset_mails_an_hour(penilai, settings):
         akun.kirim_tautan_atur_sandi(email=penilai.email)
 
     assert len(mail.outbox) == 2
+
+
+def test_passwords_are_hashed_with_argon2id_at_owasp_parameters(penilai):
+    assert penilai.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+def test_an_older_pbkdf2_hash_signs_in_and_is_rehashed_with_argon2id(client, penilai):
+    from django.contrib.auth.hashers import make_password
+
+    penilai.password = make_password(KATA_SANDI, hasher="pbkdf2_sha256")
+    penilai.save(update_fields=["password"])
+
+    assert login(client, penilai.username).status_code == 302
+
+    penilai.refresh_from_db()
+    assert penilai.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert penilai.check_password(KATA_SANDI)
