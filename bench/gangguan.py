@@ -145,7 +145,8 @@ class Layanan:
         except OSError:
             return False
 
-    def mulai_web(self):
+    def mulai_web(self, workers=4):
+        """gunicorn on the app with gunicorn.conf.py, ``workers`` processes (None: the file's, by the machine)."""
         # DEBUG=0 serves the hashed names of the manifest, written by collectstatic under the same settings.
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -153,22 +154,21 @@ class Layanan:
             cwd=ROOT,
             check=True,
         )
-        self.web = Proses(
-            "gunicorn",
-            [
-                str(VENV_BIN / "gunicorn"),
-                "bkn_award.wsgi",
-                "--bind",
-                f"127.0.0.1:{self.port_web}",
-                "--workers",
-                "4",
-                "--timeout",
-                "30",
-            ],
-            self.env,
-            self.folder / "gunicorn.log",
-        )
+        self.web = self.gunicorn("gunicorn", self.port_web, self.env, workers)
         tunggu(lambda: Sesi(self.url).get("/healthz", catat=False)[0] == 200, 30, "gunicorn tidak siap")
+
+    def gunicorn(self, nama, port, env, workers=None):
+        argumen = [
+            str(VENV_BIN / "gunicorn"),
+            "bkn_award.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "30",
+        ]
+        if workers is not None:
+            argumen += ["--workers", str(workers)]
+        return Proses(nama, argumen, env, self.folder / f"{nama}.log")
 
     def mulai_worker(self, jeda=1.0):
         """A worker like production's; ``jeda`` slows each ranking stage so that a fault lands midway."""
