@@ -4,7 +4,6 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
-from celery.exceptions import Retry
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,11 +26,11 @@ def hitung_peringkat(self, *, run_id):
     except services.DatabaseGaib as exc:
         if self.request.retries < self.max_retries:
             try:
-                raise self.retry(exc=exc, countdown=2**self.request.retries)
-            except Retry:
-                raise
-            except Exception:
+                ulang = self.retry(exc=exc, countdown=2**self.request.retries, throw=False)
+            except Exception:  # the retry could not be published either
                 log.exception("Run peringkat %s tidak dapat dijadwalkan ulang", run_id)
+            else:
+                raise ulang
         services.gagalkan_run(
             run_id, _("Koneksi ke database terputus berulang kali: %(galat)s") % {"galat": exc}
         )

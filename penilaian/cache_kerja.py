@@ -83,15 +83,31 @@ class KerjaQuerySet(models.QuerySet):
     """A queryset whose bulk writes, which send no signals, mark the worklists they touch as stale.
 
     ``penilai`` is the lookup from the model to the evaluator whose worklist a row is on;
-    ``None`` (periods, schedules, participants) concerns every worklist.
+    ``None`` (periods, schedules, participants) concerns every worklist. A caller that
+    knows the evaluator already (the autosave) says so with ``milik(pk)``, which spares
+    the query that would look it up.
     """
 
     penilai = None
     pindah = frozenset()  # the fields that move a row to another evaluator's worklist
 
+    def milik(self, penilai_id):
+        """These rows are on this evaluator's worklist only."""
+        qs = self._chain()
+        qs._penilai_diketahui = {penilai_id}
+        return qs
+
+    def _clone(self):
+        qs = super()._clone()
+        qs._penilai_diketahui = getattr(self, "_penilai_diketahui", None)
+        return qs
+
     def _penilai_terdampak(self, kolom):
         if self.penilai is None or self.pindah & kolom:
             return None
+        diketahui = getattr(self, "_penilai_diketahui", None)
+        if diketahui is not None:
+            return diketahui
         return set(self.order_by().values_list(self.penilai, flat=True).distinct())
 
     def update(self, **kwargs):
@@ -104,20 +120,21 @@ class KerjaQuerySet(models.QuerySet):
     update.alters_data = True
 
     def bulk_create(self, objs, *args, **kwargs):
-        dibuat = super().bulk_create(objs, *args, **kwargs)
-        if dibuat:
-            berubah()
-        return dibuat
+        return _semua_berubah(super().bulk_create(objs, *args, **kwargs))
 
     bulk_create.alters_data = True
 
     def bulk_update(self, objs, *args, **kwargs):
-        jumlah = super().bulk_update(objs, *args, **kwargs)
-        if jumlah:
-            berubah()
-        return jumlah
+        return _semua_berubah(super().bulk_update(objs, *args, **kwargs))
 
     bulk_update.alters_data = True
+
+
+def _semua_berubah(hasil):
+    """After a bulk write (its rows, or how many): every worklist, when it wrote anything."""
+    if hasil:
+        berubah()
+    return hasil
 
 
 class LembarQuerySet(KerjaQuerySet):

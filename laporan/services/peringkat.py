@@ -273,19 +273,18 @@ DatabaseGaib = (OperationalError, InterfaceError)
 
 
 def tulis_run(run_id, **kolom):
-    """Update a working run on a connection known to be alive (the current one may have died)."""
-    for percobaan in range(2):
-        try:
-            if connection.connection is not None and not connection.is_usable():
-                connection.close()
-            return RunPeringkat.objects.filter(pk=run_id, status__in=RUN_AKTIF).update(
-                diperbarui=timezone.now(), **kolom
-            )
-        except DatabaseGaib:
-            connection.close()
-            if percobaan:
-                raise
-    return 0
+    """Update a working run; on a new connection when the current one died (as it may have, here)."""
+
+    def tulis():
+        return RunPeringkat.objects.filter(pk=run_id, status__in=RUN_AKTIF).update(
+            diperbarui=timezone.now(), **kolom
+        )
+
+    try:
+        return tulis()
+    except DatabaseGaib:
+        connection.close()  # the next query connects anew
+        return tulis()
 
 
 def gagalkan_run(run_id, pesan):

@@ -573,13 +573,17 @@ def simpan_nilai(*, lembar, indikator, level, catatan, versi, oleh, catatan_pane
     if (nilai.level, nilai.catatan, nilai.catatan_panel) == (level, catatan, catatan_panel):
         return nilai
     # Compare-and-set: of two saves carrying the same version, exactly one matches.
-    diubah = NilaiPenilai.objects.filter(pk=nilai.pk, versi=versi).update(
-        level=level,
-        catatan=catatan,
-        catatan_panel=catatan_panel,
-        versi=F("versi") + 1,
-        kunci_simpan=kunci,
-        diperbarui=timezone.now(),
+    diubah = (
+        NilaiPenilai.objects.filter(pk=nilai.pk, versi=versi)
+        .milik(lembar.penilai_id)
+        .update(
+            level=level,
+            catatan=catatan,
+            catatan_panel=catatan_panel,
+            versi=F("versi") + 1,
+            kunci_simpan=kunci,
+            diperbarui=timezone.now(),
+        )
     )
     if not diubah:
         nilai.refresh_from_db()

@@ -170,3 +170,23 @@ def test_without_the_cache_the_worklist_is_computed(kerja, monkeypatch):
     Periode.objects.update(nama="BKN Award 2030 (ubah)")
 
     assert "BKN Award 2030 (ubah)" in baca()
+
+
+def test_the_autosave_names_its_evaluator_instead_of_looking_it_up(kerja, evaluator, periode_dinilai):  # noqa: F811
+    lembar, baca = kerja
+    versi = cache.get(cache_kerja.kunci_penilai(evaluator.pk))
+
+    with CaptureQueriesContext(connection) as kueri:
+        services.simpan_nilai(
+            lembar=lembar[0],
+            indikator=periode_dinilai.indikator.get(),
+            level=4,
+            catatan="Bukti lengkap.",
+            versi=0,
+            oleh=evaluator,
+        )
+
+    # The sheet is locked and known already: no SELECT of the evaluator behind the score.
+    assert not [q["sql"] for q in kueri.captured_queries if q["sql"].startswith("SELECT DISTINCT")]
+    assert cache.get(cache_kerja.kunci_penilai(evaluator.pk)) != versi
+    assert "1 indikator dinilai" in baca()
