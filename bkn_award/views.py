@@ -31,6 +31,7 @@ from penilaian.queries.daftar_kerja import GRUP_PER_KODE, daftar_kerja, periode_
 from penilaian.queries.klarifikasi import jumlah_klarifikasi
 from penilaian.services.penilai import TAHAP_MENILAI
 
+from . import halaman_publik
 from .celery import app as celery_app
 from .halaman import halaman
 
@@ -177,6 +178,7 @@ def beranda_operator(request):
 
 
 @login_not_required
+@halaman_publik.tersimpan()
 def tentang(request):
     return render(request, "tentang.html")
 

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bkn_award.halaman_publik import PublikQuerySet
+
 
 class JenisInstansi(models.TextChoices):
     """The kind of an agency; agencies are ranked only against agencies of the same kind."""
@@ -46,6 +48,8 @@ class Instansi(models.Model):
     aktif = models.BooleanField(_("aktif"), default=True)
     dibuat = models.DateTimeField(_("dibuat"), auto_now_add=True)
     diperbarui = models.DateTimeField(_("diperbarui"), auto_now=True)
+
+    objects = PublikQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("instansi")

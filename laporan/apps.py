@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class LaporanConfig(AppConfig):
     name = "laporan"
     verbose_name = _("Laporan dan penetapan")
+
+    def ready(self):
+        from . import signals  # noqa: F401 - connects the receivers

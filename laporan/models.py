@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bkn_award.halaman_publik import PublikQuerySet
 from penilaian.models import Kategori, Periode, Peserta
 
 from .kelompok import label_kelompok
@@ -19,6 +20,8 @@ class Predikat(models.Model):
     periode = models.ForeignKey(Periode, on_delete=models.CASCADE, related_name="predikat")
     nama = models.CharField(_("predikat"), max_length=50)
     batas_bawah = models.DecimalField(_("nilai minimal"), max_digits=7, decimal_places=4)
+
+    objects = PublikQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("predikat")
@@ -223,6 +226,8 @@ class Penetapan(models.Model):
     # Approved while score sheets were still unsubmitted: why the admin went ahead.
     alasan_lanjut = models.TextField(_("alasan menyetujui dengan lembar belum dikirim"), blank=True)
 
+    objects = PublikQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("penetapan pemenang")
         verbose_name_plural = _("penetapan pemenang")
@@ -271,6 +276,8 @@ class KeputusanSeri(models.Model):
     oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     waktu = models.DateTimeField(_("waktu"), auto_now_add=True)
 
+    objects = PublikQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("keputusan seri")
         verbose_name_plural = _("keputusan seri")
@@ -294,6 +301,8 @@ class PenghargaanKhusus(models.Model):
     alasan = models.TextField(_("alasan"))
     oleh = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     dibuat = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    objects = PublikQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("penghargaan khusus")
@@ -319,6 +328,8 @@ class Penghargaan(models.Model):
     alasan = models.TextField(_("alasan (penghargaan khusus)"), blank=True)
     urutan = models.PositiveIntegerField(_("urutan"))
 
+    objects = PublikQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("penghargaan")
         verbose_name_plural = _("penghargaan")
@@ -333,6 +344,13 @@ class Penghargaan(models.Model):
     @property
     def label_kelompok(self):
         return label_kelompok(self.kode_kelompok, self.kelompok)
+
+
+class SertifikatQuerySet(PublikQuerySet):
+    # Its rendering state: shown on its verification page only.
+    kolom_sertifikat = frozenset(
+        {"status", "versi", "sidik", "lokasi", "riwayat_versi", "dirender_pada", "diperbarui", "pesan_galat"}
+    )
 
 
 class StatusSertifikat(models.TextChoices):
@@ -365,6 +383,8 @@ class Sertifikat(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     alasan_cabut = models.TextField(_("alasan pencabutan"), blank=True)
+
+    objects = SertifikatQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("sertifikat")

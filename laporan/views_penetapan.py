@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
+from bkn_award import halaman_publik
 from bkn_award.halaman import pesan_galat
 from penilaian import berkas
 from penilaian.models import JenisKategori, Moderasi, Peserta
@@ -39,7 +40,7 @@ from .models import (
     StatusPenetapan,
     StatusSertifikat,
 )
-from .pengumuman import html_pemenang
+from .pengumuman import html_pemenang, pengumuman_berikutnya
 from .services import sertifikat as layanan_sertifikat
 from .services.sertifikat import isi as isi_sertifikat
 from .services.sertifikat import storage as storage_sertifikat
@@ -447,22 +448,24 @@ def _belum_ada_hasil(request, tahun):
     ditarik = queries.penetapan_ditinjau(tahun)
     if ditarik is not None:
         response = render(request, "laporan/sedang_ditinjau.html", {"tahun": tahun, "penetapan": ditarik})
-        response["Cache-Control"] = "public, max-age=60"
+        response["Cache-Control"] = "public, no-cache"
         return response
     return render(request, "laporan/belum_diumumkan.html", {"tahun": tahun}, status=404)
 
 
 @login_not_required
+@halaman_publik.tersimpan(sampai=pengumuman_berikutnya)
 def pemenang(request, tahun):
     html = html_pemenang(tahun)
     if html is None:
         return _belum_ada_hasil(request, tahun)
     response = HttpResponse(html)
-    response["Cache-Control"] = "public, max-age=60"
+    response["Cache-Control"] = "public, no-cache"
     return response
 
 
 @login_not_required
+@halaman_publik.tersimpan(sampai=pengumuman_berikutnya)
 def pemenang_daftar(request):
     sekarang = timezone.now()
     terbit = (
@@ -486,6 +489,9 @@ def pemenang_daftar(request):
 
 
 @login_not_required
+@halaman_publik.tersimpan(
+    sampai=pengumuman_berikutnya, versi_dari=(halaman_publik.SEMUA, halaman_publik.SERTIFIKAT)
+)
 def verifikasi(request, kode):
     sertifikat = (
         Sertifikat.objects.select_related(

@@ -7,9 +7,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bkn_award.halaman_publik import PublikQuerySet
 from instansi.models import Instansi, JenisInstansi
 
 from .cache_kerja import KerjaQuerySet, LembarQuerySet, NilaiQuerySet
+
+
+class KerjaPublikQuerySet(PublikQuerySet, KerjaQuerySet):
+    """Periods and participants are on the evaluators' worklists and on the public pages."""
 
 
 class Tahap(models.TextChoices):
@@ -106,7 +111,7 @@ class Periode(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("dibuat oleh"), on_delete=models.PROTECT, related_name="+"
     )
 
-    objects = KerjaQuerySet.as_manager()
+    objects = KerjaPublikQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("periode")
@@ -254,6 +259,8 @@ class Kategori(models.Model):
     )
     urutan = models.PositiveIntegerField(_("urutan"), default=0)
 
+    objects = PublikQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("kategori")
         verbose_name_plural = _("kategori")
@@ -374,7 +381,7 @@ class Peserta(models.Model):
     # Set when an admin reopens the submission: the agency may change it until then.
     tenggat_khusus = models.DateTimeField(_("tenggat khusus"), null=True, blank=True)
 
-    objects = KerjaQuerySet.as_manager()
+    objects = KerjaPublikQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("peserta")

@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from bkn_award import antrean
+from bkn_award import antrean, halaman_publik
 from instansi.models import Peran
 from penilaian import services as penilaian_services
 from penilaian.models import Tahap
@@ -40,6 +40,7 @@ def _test_settings(settings, tmp_path):
         # Keep the development server's file cache out of the tests.
         settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
+    halaman_publik.simpanan.kosongkan()  # the process's copies of public pages, of earlier tests' rows
     antrean.pulihkan()  # a broker failure of an earlier test is not this test's
 
 
