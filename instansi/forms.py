@@ -44,6 +44,14 @@ class FormMasuk(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Nama pengguna")
         self.fields["password"].label = _("Kata sandi")
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-control"
+
+    def full_clean(self):
+        super().full_clean()
+        for nama in self.errors:
+            if nama in self.fields:
+                self.fields[nama].widget.attrs["class"] = "form-control is-invalid"
 
     def clean(self):
         # Too many failures for this account from any addresses: no password is even tried.

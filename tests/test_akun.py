@@ -268,3 +268,22 @@ def test_an_older_pbkdf2_hash_signs_in_and_is_rehashed_with_argon2id(client, pen
     penilai.refresh_from_db()
     assert penilai.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
     assert penilai.check_password(KATA_SANDI)
+
+
+def test_the_login_page_costs_no_query(client, django_assert_num_queries):
+    """The page everyone opens first, at Rakornas all at once: no query, no form framework."""
+    with django_assert_num_queries(0):
+        response = client.get(reverse("login"))
+
+    html = response.content.decode()
+    assert 'id="id_username"' in html
+    assert 'autocomplete="current-password"' in html
+
+
+def test_a_failed_login_marks_its_message_next_to_the_form(client, penilai):
+    response = client.post(reverse("login"), {"username": penilai.username, "password": ""})
+
+    html = response.content.decode()
+    assert 'class="form-control is-invalid"' in html
+    assert 'aria-describedby="id_password_error"' in html
+    assert 'id="id_password_error"' in html

@@ -22,6 +22,7 @@ from .penilai import (
     penugasan_peserta,
     perlu_moderasi,
     perlu_penugasan,
+    ringkasan_simpan,
     riwayat_peserta,
     tinjauan_konflik,
 )
@@ -62,6 +63,7 @@ __all__ = [
     "perlu_penugasan",
     "peserta_per_jenis",
     "peserta_terbuka_operator",
+    "ringkasan_simpan",
     "riwayat_peserta",
     "saring_peserta",
     "tinjauan_konflik",

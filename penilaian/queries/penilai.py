@@ -3,6 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Case, Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, When
 from django.http import Http404
 
@@ -39,6 +40,23 @@ def get_lembar_for_user(user, pk):
         return qs.get(pk=pk)
     except LembarPenilaian.DoesNotExist:
         raise Http404 from None
+
+
+def ringkasan_simpan(lembar, indikator):
+    """(the agency's own level for the indicator, the sheet's scored indicators): the autosave's answer.
+
+    One plain statement: it runs on every autosave, where building the ORM's subqueries
+    would cost more than the query itself.
+    """
+    sql = f"""
+        SELECT (SELECT level FROM {JawabanMandiri._meta.db_table}
+                WHERE peserta_id = %s AND indikator_id = %s ORDER BY id LIMIT 1),
+               (SELECT COUNT(*) FROM {NilaiPenilai._meta.db_table} WHERE lembar_id = %s AND level IS NOT NULL)
+    """  # noqa: S608 - the models' own table names
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [lembar.peserta_id, indikator.pk, lembar.pk])
+        level_mandiri, jumlah_dinilai = cursor.fetchone()
+    return level_mandiri, jumlah_dinilai
 
 
 @dataclass

@@ -21,6 +21,7 @@ from .. import berkas as berkas_bukti
 from ..jadwal import waktu_wib
 from ..models import BuktiDukung, Indikator, JawabanMandiri, PembukaanKembali, Peserta, Tahap
 from ..queries import kemajuan_peserta
+from .periode import tahan_periode
 
 
 def tenggat(peserta):
@@ -60,7 +61,13 @@ def alasan_terkunci(peserta, sekarang=None):
 
 def _kunci_untuk_ubah(peserta):
     """The participant, locked for this transaction, if its self-assessment may change; else ValidationError."""
-    peserta = Peserta.objects.select_for_update().select_related("periode", "instansi").get(pk=peserta.pk)
+    # The participant locked, its period only held: other agencies' saves do not wait for this one.
+    tahan_periode(peserta.periode_id)
+    peserta = (
+        Peserta.objects.select_for_update(of=("self",))
+        .select_related("periode", "instansi")
+        .get(pk=peserta.pk)
+    )
     alasan = alasan_terkunci(peserta)
     if alasan:
         raise ValidationError(alasan, code="terkunci")

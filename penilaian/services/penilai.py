@@ -36,6 +36,7 @@ from ..models import (
     Tahap,
     TinjauanKonflik,
 )
+from .periode import tahan_periode
 
 TAHAP_PENUGASAN = (Tahap.PENILAIAN_MANDIRI, Tahap.VERIFIKASI, Tahap.MODERASI)
 TAHAP_MENILAI = (Tahap.VERIFIKASI, Tahap.MODERASI)
@@ -537,7 +538,11 @@ def _pastikan_bebas_konflik(oleh, instansi):
 
 
 def _kunci_lembar(lembar):
-    lembar = LembarPenilaian.objects.select_for_update().select_related("periode").get(pk=lembar.pk)
+    # The sheet locked, its period only held: the room's other autosaves do not wait for this one.
+    tahan_periode(lembar.periode_id)
+    lembar = (
+        LembarPenilaian.objects.select_for_update(of=("self",)).select_related("periode").get(pk=lembar.pk)
+    )
     alasan = alasan_lembar_terkunci(lembar)
     if alasan:
         raise ValidationError(alasan, code="terkunci")
@@ -573,6 +578,7 @@ def simpan_nilai(*, lembar, indikator, level, catatan, versi, oleh, catatan_pane
     if (nilai.level, nilai.catatan, nilai.catatan_panel) == (level, catatan, catatan_panel):
         return nilai
     # Compare-and-set: of two saves carrying the same version, exactly one matches.
+    sekarang = timezone.now()
     diubah = (
         NilaiPenilai.objects.filter(pk=nilai.pk, versi=versi)
         .milik(lembar.penilai_id)
@@ -582,7 +588,7 @@ def simpan_nilai(*, lembar, indikator, level, catatan, versi, oleh, catatan_pane
             catatan_panel=catatan_panel,
             versi=F("versi") + 1,
             kunci_simpan=kunci,
-            diperbarui=timezone.now(),
+            diperbarui=sekarang,
         )
     )
     if not diubah:
@@ -598,7 +604,9 @@ def simpan_nilai(*, lembar, indikator, level, catatan, versi, oleh, catatan_pane
         level_baru=level,
         catatan=catatan,
     )
-    nilai.refresh_from_db()
+    # As the update wrote it: no query to read it back.
+    nilai.level, nilai.catatan, nilai.catatan_panel = level, catatan, catatan_panel
+    nilai.versi, nilai.kunci_simpan, nilai.diperbarui = versi + 1, kunci, sekarang
     return nilai
 
 

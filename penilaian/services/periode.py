@@ -6,7 +6,7 @@ ValidationError with a message for the user; nothing is half-saved.
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,20 @@ from ..models import (
     Tahap,
     TinjauanKonflik,
 )
+
+
+def tahan_periode(periode_id):
+    """Hold the period's stage for this transaction, without holding up the other saves of the period.
+
+    A share lock (FOR SHARE): any number of saves (the autosaves of a room of
+    evaluators, agencies answering before a deadline) hold it at once, and a
+    stage move, which locks the period FOR UPDATE (``_kunci``), waits for them
+    and they for it. Taken first, before the row a save locks for update. On
+    SQLite, which writes one transaction at a time, there is nothing to take.
+    """
+    if connection.features.has_select_for_update:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {Periode._meta.db_table} WHERE id = %s FOR SHARE", [periode_id])  # noqa: S608 - the table's own name
 
 
 def _kunci(periode):

@@ -99,8 +99,7 @@ def simpan_nilai(request, pk, kode):
         for pesan in galat or [_("Nilai indikator %(kode)s tersimpan.") % {"kode": kode}]:
             messages.add_message(request, messages.ERROR if galat else messages.SUCCESS, pesan)
         return redirect(f"{reverse('penilai:lembar', args=[pk])}#indikator-{indikator.pk}")
-    level_mandiri = lembar.peserta.jawaban.filter(indikator=indikator).values_list("level", flat=True).first()
-    jumlah_dinilai = lembar.nilai.filter(level__isnull=False).count()
+    level_mandiri, jumlah_dinilai = queries.ringkasan_simpan(lembar, indikator)
     response = render(
         request,
         "penilaian/lembar.html#status_simpan",

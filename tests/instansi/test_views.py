@@ -59,7 +59,7 @@ def test_agency_list_query_count_does_not_grow(client_of, admin_bkn, django_asse
 
     # session, user, Django permissions (user and group) for the menu,
     # counts per kind, total, the page, the provinces of the filter
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(DAFTAR)
 
     assert response.status_code == 200

@@ -646,6 +646,6 @@ def test_operator_list_query_count_does_not_depend_on_the_number_of_requests(
     client = client_of(operator_a)
     # Session, user, participation, the requests with their files and the files they replaced, the counts.
     # (No permission tables: what an operator may do follows from the role.)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(reverse("mandiri:klarifikasi_daftar", args=[TAHUN]))
     assert len(response.context["klarifikasi_list"]) == jumlah

@@ -618,7 +618,7 @@ def test_overview_query_count_does_not_grow(
     services.maju_tahap(periode=periode_siap, dari=Tahap.PERSIAPAN, oleh=admin_bkn)
     client = client_of(admin_bkn)
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         assert client.get(reverse("penilaian:pengisian", args=[TAHUN])).status_code == 200
 
 

@@ -257,6 +257,36 @@ def test_autosave_stores_the_score_and_its_audit_entry(client_of, penilai, lemba
     )
 
 
+def test_autosave_does_only_what_a_save_needs(client_of, penilai, lembar_a):
+    """The version check, one update, one audit row, and the small answer: nothing read twice."""
+    client = client_of(penilai)
+    autosave(client, lembar_a, "E1.1", versi=0, level=2, catatan="")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries_:
+        response = autosave(client, lembar_a, "E1.1", versi=1, level=3, catatan="")
+
+    assert 'value="2" hx-swap-oob="true"' in response.content.decode()
+    sql = [q["sql"] for q in queries_.captured_queries]
+    tulis = [
+        q.split(" ")[0] + " " + q.split('"')[1] for q in sql if q.startswith(("UPDATE", "INSERT", "DELETE"))
+    ]
+    assert tulis == ["UPDATE penilaian_nilaipenilai", "INSERT penilaian_riwayatnilai"]
+    # The user; the sheet, the indicator and its levels; the period held, the sheet locked with it,
+    # and its schedule; the score (the version check); the agency's own level with the sheet's count.
+    baca = [q for q in sql if q.lstrip().startswith("SELECT")]
+    assert len(baca) == 9, "\n".join(baca)
+    if connection.vendor == "postgresql":
+        # Only the sheet is locked for update: the period is held in share mode, so that the
+        # other evaluators' autosaves of the same period do not queue behind this one.
+        assert [q[q.index(" FOR ") :] for q in baca if " FOR " in q] == [
+            " FOR SHARE",
+            ' FOR UPDATE OF "penilaian_lembarpenilaian"',
+        ]
+    assert not any("django_session" in q for q in sql)  # the session is read from the cache
+
+
 def test_a_stale_save_is_refused_and_overwrites_nothing(client_of, penilai, lembar_a):
     client = client_of(penilai)
     autosave(client, lembar_a, "E1.1", versi=0, level=3, catatan="Tab pertama")
@@ -649,7 +679,7 @@ def test_sheet_page_query_count_does_not_depend_on_the_instrument(
 
     # 11: the timeline is read too, for the stage's deadline; and the sheet's clarification requests.
     # (No permission tables: what an evaluator may do follows from the role.)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(reverse("penilai:lembar", args=[lembar.pk]))
 
     assert response.context["jumlah_indikator"] == jumlah

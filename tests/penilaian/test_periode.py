@@ -360,7 +360,7 @@ def test_participant_page_query_count_does_not_grow(
     services.tetapkan_peserta(periode=periode, jenis=["kabupaten"])
     client = client_of(admin_bkn)
 
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         assert client.get(url("peserta", periode)).status_code == 200
 
 
@@ -370,14 +370,14 @@ def test_period_list_query_count_does_not_grow(client_of, admin_bkn, django_asse
         PeriodeFactory(tahun=2040 + n, dibuat_oleh=admin_bkn)
     client = client_of(admin_bkn)
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert client.get(reverse("penilaian:periode_daftar")).status_code == 200
 
 
 def test_instrument_page_query_count(client_of, admin_bkn, periode, django_assert_num_queries):
     client = client_of(admin_bkn)
 
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         response = client.get(url("instrumen", periode))
 
     assert response.status_code == 200
