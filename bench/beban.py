@@ -1,11 +1,18 @@
-"""The public pages under load, against a Django hello-world on the same gunicorn, in the same run.
+"""The real peaks under load, against a Django hello-world on the same gunicorn, in the same run.
 
 Starts the production setup of bench/gangguan.py (gunicorn with gunicorn.conf.py, DEBUG=0,
 PostgreSQL, its own Redis, the demo data) and, beside it, the same gunicorn and settings
-serving one "hello" page (bench/halo_settings.py). Then wrk drives each page with 50
-connections for 10 s, three times, and the bench prints the medians: requests per second,
-p99 latency, and both as ratios to the hello-world's (issue 15's goals for the public pages:
-at least 0.7× its throughput, at most 2× its p99).
+serving one "hello" page (bench/halo_settings.py). Then:
+
+1. The public pages: wrk drives each with 50 connections for 10 s, three times; the bench
+   prints the medians of requests per second and p99 latency, and both as ratios to the
+   hello-world's (goals: at least 0.7× its throughput, at most 2× its p99).
+2. Logins in a burst: 50 evaluators, each with the sign-in page open, press "Masuk" at the
+   same moment; the time until the last is signed in, against 50 hello-world requests sent
+   at the same moment by the same client (goal: at most 10×), median of 3.
+3. The autosave: the same 50 evaluators each save a changed level once a second for 20 s,
+   as the scoring page's script does; saves served and their p95 latency, against 50 clients
+   requesting the hello-world once a second (goals: every save served, p95 at most 10×).
 
     .venv/bin/python bench/beban.py              # wrk is installed with apt if missing
 
@@ -20,6 +27,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
+import time
+import uuid
 from pathlib import Path
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bkn_award_beban")
@@ -32,6 +42,10 @@ DETIK = 10
 ULANG = 3
 SASARAN_THROUGHPUT = 0.7
 SASARAN_P99 = 2.0
+PENILAI = 50
+DETIK_AUTOSAVE = 20
+SASARAN_MASUK = 10.0
+SASARAN_AUTOSAVE_P95 = 10.0
 
 
 def pastikan_wrk():
@@ -85,7 +99,8 @@ def main():
     os.environ.update({k: v for k, v in layanan.env.items() if k != "DEBUG"})
     nasional.siapkan()
     print(f"Menyiapkan data demo di {os.environ['DATABASE_URL']} …", flush=True)
-    gangguan.siapkan_data(folder)
+    lembar = gangguan.siapkan_data(folder, PENILAI)
+    rencana = rencana_autosave(lembar)
     from laporan.models import Sertifikat
 
     kode = Sertifikat.objects.filter(dicabut_pada__isnull=True, penghargaan__penetapan__periode__tahun=2023)
@@ -119,10 +134,174 @@ def main():
         for nama, url in halaman:
             print(f"· {nama} …", flush=True)
             hasil.append((nama, *ukur(url)))
+        print(f"· {PENILAI} penilai masuk bersamaan …", flush=True)
+        masuk = [serentak_masuk(layanan.url, lembar) for _ in range(ULANG)]
+        masuk_halo = [serentak_halo(f"http://127.0.0.1:{port_halo}") for _ in range(ULANG)]
+        sesi = masuk[-1][1]
+        print(f"· autosave, {PENILAI} penilai × 1 simpan/detik, {DETIK_AUTOSAVE} s …", flush=True)
+        autosave = jalankan_autosave(sesi, lembar, rencana)
+        autosave_halo = jalankan_halo_per_detik(f"http://127.0.0.1:{port_halo}")
         halo.hentikan()
     finally:
         layanan.hentikan()
     cetak(hasil)
+    cetak_puncak(masuk, masuk_halo, autosave, autosave_halo)
+
+
+# Logins in a burst
+
+
+def serentak_masuk(url, lembar):
+    """(seconds from the moment all press "Masuk" to the last signed in, the signed-in sessions)."""
+    sesi = [gangguan.Sesi(url) for _ in lembar]
+    for satu in sesi:
+        satu.get("/akun/masuk/")  # the sign-in page open, with its CSRF cookie
+    hasil = [None] * len(sesi)
+    mulai = threading.Barrier(len(sesi) + 1)
+
+    def tekan(n):
+        mulai.wait()
+        status, _isi, _k = sesi[n].post(
+            "/akun/masuk/", {"username": lembar[n].penilai.username, "password": gangguan.KATA_SANDI}
+        )
+        hasil[n] = (status, time.monotonic())
+
+    benang = [threading.Thread(target=tekan, args=(n,)) for n in range(len(sesi))]
+    for b in benang:
+        b.start()
+    mulai.wait()
+    awal = time.monotonic()
+    for b in benang:
+        b.join()
+    gagal = [status for status, _t in hasil if status != 302]
+    if gagal:
+        raise SystemExit(f"{len(gagal)} penilai gagal masuk: {gagal[:5]}")
+    return max(t for _s, t in hasil) - awal, sesi
+
+
+def serentak_halo(url):
+    """Seconds from the moment 50 clients request the hello-world at once to the last answer."""
+    selesai = [None] * PENILAI
+    mulai = threading.Barrier(PENILAI + 1)
+
+    def minta(n):
+        sesi = gangguan.Sesi(url)
+        mulai.wait()
+        status, _isi, _k = sesi.get("/")
+        selesai[n] = (status, time.monotonic())
+
+    benang = [threading.Thread(target=minta, args=(n,)) for n in range(PENILAI)]
+    for b in benang:
+        b.start()
+    mulai.wait()
+    awal = time.monotonic()
+    for b in benang:
+        b.join()
+    if any(status != 200 for status, _t in selesai):
+        raise SystemExit("hello-world gagal menjawab")
+    return max(t for _s, t in selesai) - awal
+
+
+# The autosave
+
+
+def rencana_autosave(lembar):
+    """Each sheet's indicators with two of their levels: every save changes the level."""
+    from penilaian.models import Indikator
+
+    indikator = [
+        (i.pk, i.kode, [r.level for r in i.rubrik.all()][:2])
+        for i in Indikator.objects.filter(periode=lembar[0].periode).prefetch_related("rubrik")
+    ]
+    return indikator
+
+
+def per_detik(tugas, jumlah, detik):
+    """Run ``tugas(n, k)`` for n in range(jumlah), each once a second for ``detik`` s (spread over the second).
+
+    Returns the list of (ok, seconds) of every call.
+    """
+    catatan = []
+    kunci = threading.Lock()
+    awal = time.monotonic() + 0.5
+
+    def klien(n):
+        k = 0
+        while True:
+            jadwal = awal + n / jumlah + k
+            if jadwal >= awal + detik:
+                return
+            time.sleep(max(0.0, jadwal - time.monotonic()))
+            mulai = time.monotonic()
+            ok = tugas(n, k)
+            with kunci:
+                catatan.append((ok, time.monotonic() - mulai))
+            k += 1
+
+    benang = [threading.Thread(target=klien, args=(n,)) for n in range(jumlah)]
+    for b in benang:
+        b.start()
+    for b in benang:
+        b.join()
+    return catatan
+
+
+def jalankan_autosave(sesi, lembar, rencana):
+    versi = [{} for _ in lembar]
+
+    def simpan(n, k):
+        indikator_id, kode, level = rencana[k % len(rencana)]
+        data = {
+            "level": level[(k // len(rencana)) % len(level)],
+            "catatan": "",
+            "versi": versi[n].get(indikator_id, 0),
+            "kunci": str(uuid.uuid4()),
+        }
+        status, isi, _k = sesi[n].post(
+            f"/penilaian/lembar/{lembar[n].pk}/nilai/{kode}/", data, headers={"HX-Request": "true"}
+        )
+        if status != 200 or 'data-testid="tersimpan"' not in isi:
+            return False
+        versi[n][indikator_id] = int(re.search(rf'id="versi-{indikator_id}" value="(\d+)"', isi).group(1))
+        return True
+
+    return per_detik(simpan, len(lembar), DETIK_AUTOSAVE)
+
+
+def jalankan_halo_per_detik(url):
+    sesi = [gangguan.Sesi(url) for _ in range(PENILAI)]
+    return per_detik(lambda n, k: sesi[n].get("/")[0] == 200, PENILAI, DETIK_AUTOSAVE)
+
+
+def p95(catatan):
+    waktu = sorted(d for _ok, d in catatan)
+    return waktu[min(len(waktu) - 1, int(0.95 * len(waktu)))]
+
+
+def cetak_puncak(masuk, masuk_halo, autosave, autosave_halo):
+    meleset = []
+    detik_masuk = statistics.median(d for d, _s in masuk)
+    detik_halo = statistics.median(masuk_halo)
+    rasio = detik_masuk / detik_halo
+    print()
+    print(f"{PENILAI} penilai masuk bersamaan (median dari {ULANG}):")
+    print(
+        f"  masuk {detik_masuk * 1000:.0f} ms; {PENILAI} permintaan hello-world bersamaan {detik_halo * 1000:.0f} ms"
+    )
+    print(f"  rasio {rasio:.1f}× (sasaran ≤ {SASARAN_MASUK:.0f}×)")
+    if rasio > SASARAN_MASUK:
+        meleset.append("masuk serentak")
+    dilayani = sum(1 for ok, _d in autosave if ok)
+    p95_simpan, p95_halo = p95(autosave), p95(autosave_halo)
+    print(f"Autosave, {PENILAI} penilai × 1 simpan/detik selama {DETIK_AUTOSAVE} s:")
+    print(
+        f"  {dilayani} dari {len(autosave)} simpan dilayani ({dilayani / DETIK_AUTOSAVE:.1f}/detik); "
+        f"p95 {p95_simpan * 1000:.1f} ms; hello-world pada laju yang sama p95 {p95_halo * 1000:.1f} ms"
+    )
+    print(f"  rasio p95 {p95_simpan / p95_halo:.1f}× (sasaran ≤ {SASARAN_AUTOSAVE_P95:.0f}×, semua dilayani)")
+    if dilayani < len(autosave) or p95_simpan / p95_halo > SASARAN_AUTOSAVE_P95:
+        meleset.append("autosave")
+    print("sasaran puncak tercapai" if not meleset else f"meleset: {'; '.join(meleset)}")
 
 
 def cetak(hasil):

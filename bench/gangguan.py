@@ -321,8 +321,8 @@ def _multipart(data, berkas):
 # The data
 
 
-def siapkan_data(folder):
-    """The demo, and 20 more evaluators with a sheet each for the autosave."""
+def siapkan_data(folder, jumlah_penilai=PENILAI_AUTOSAVE):
+    """The demo, and ``jumlah_penilai`` more evaluators with a sheet each for the autosave."""
     from django.core.management import call_command
 
     from instansi.models import Pengguna, Peran
@@ -334,7 +334,7 @@ def siapkan_data(folder):
     keluar.close()
     periode = Periode.objects.get(tahun=2024)
     admin = Pengguna.objects.get(username="admin")
-    peserta = list(periode.peserta.order_by("pk")[:PENILAI_AUTOSAVE])
+    peserta = list(periode.peserta.order_by("pk")[:jumlah_penilai])
     lembar = []
     for n, satu in enumerate(peserta, 1):
         penilai = Pengguna.objects.create_user(
