@@ -68,6 +68,16 @@ class KlienTahan(RedisCacheClient):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.pemutus = _Pemutus()
+        self._klien = {}
+
+    def get_client(self, key=None, *, write=False):
+        # Django builds a new redis.Redis for every call, which costs more than the GET itself
+        # (its table of reply handlers). A client is safe to share between threads: one per pool.
+        indeks = self._get_connection_pool_index(write)
+        klien = self._klien.get(indeks)
+        if klien is None:
+            klien = self._klien[indeks] = self._client(connection_pool=self._get_connection_pool(write))
+        return klien
 
     get = _tahan("get", _tidak_ada)
     get_many = _tahan("get_many", lambda *args: {})
