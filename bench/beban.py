@@ -15,6 +15,7 @@ serving one "hello" page (bench/halo_settings.py). Then:
    requesting the hello-world once a second (goals: every save served, p95 at most 10×).
 
     .venv/bin/python bench/beban.py              # wrk is installed with apt if missing
+    .venv/bin/python bench/beban.py --puncak     # only the logins and the autosave
 
 DATABASE_URL (default postgres://postgres@127.0.0.1:5432/bkn_award_beban) is dropped and
 created anew.
@@ -131,7 +132,7 @@ def main():
             ("halaman masuk (GET)", f"{layanan.url}/akun/masuk/"),
         ]
         hasil = []
-        for nama, url in halaman:
+        for nama, url in halaman if "--puncak" not in sys.argv else halaman[:1]:
             print(f"· {nama} …", flush=True)
             hasil.append((nama, *ukur(url)))
         print(f"· {PENILAI} penilai masuk bersamaan …", flush=True)
@@ -139,7 +140,9 @@ def main():
         masuk_halo = [serentak_halo(f"http://127.0.0.1:{port_halo}") for _ in range(ULANG)]
         sesi = masuk[-1][1]
         print(f"· autosave, {PENILAI} penilai × 1 simpan/detik, {DETIK_AUTOSAVE} s …", flush=True)
-        autosave = jalankan_autosave(sesi, lembar, rencana)
+        with menunggu_kunci() as tunggu:
+            autosave = jalankan_autosave(sesi, lembar, rencana)
+        print(f"  sampel koneksi basis data yang menunggu kunci selama autosave: {tunggu}", flush=True)
         autosave_halo = jalankan_halo_per_detik(f"http://127.0.0.1:{port_halo}")
         halo.hentikan()
     finally:
@@ -266,6 +269,36 @@ def jalankan_autosave(sesi, lembar, rencana):
         return True
 
     return per_detik(simpan, len(lembar), DETIK_AUTOSAVE)
+
+
+class menunggu_kunci:
+    """Sample, every 0.1 s, the bench database's connections waiting for a lock (a diagnostic)."""
+
+    def __enter__(self):
+        self.sampel = {}
+        self.selesai = threading.Event()
+        self.benang = threading.Thread(target=self._amati)
+        self.benang.start()
+        return self.sampel
+
+    def _amati(self):
+        import psycopg2
+
+        conn = psycopg2.connect(os.environ["DATABASE_URL"])
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            while not self.selesai.wait(0.1):
+                cur.execute(
+                    "SELECT wait_event, count(*) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND wait_event_type = 'Lock' GROUP BY 1"
+                )
+                for jenis, n in cur.fetchall():
+                    self.sampel[jenis] = self.sampel.get(jenis, 0) + n
+        conn.close()
+
+    def __exit__(self, *exc):
+        self.selesai.set()
+        self.benang.join()
 
 
 def jalankan_halo_per_detik(url):

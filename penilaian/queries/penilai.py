@@ -42,6 +42,22 @@ def get_lembar_for_user(user, pk):
         raise Http404 from None
 
 
+def lembar_sendiri(user, pk):
+    """The user's own score sheet, as the autosave needs it (no joins); 404 otherwise.
+
+    The same sheets as ``get_lembar_for_user`` followed by the own-sheet check: an
+    evaluator's live sheets; the panel chair's and an admin's own, a cancelled one
+    included (saving to it then says why it cannot change).
+    """
+    qs = LembarPenilaian.objects.only("pk", "periode_id", "peserta_id", "penilai_id", "status")
+    if not (is_ketua(user) or is_admin_bkn(user)):
+        qs = qs.filter(AKTIF)
+    try:
+        return qs.get(pk=pk, penilai=user)
+    except LembarPenilaian.DoesNotExist:
+        raise Http404 from None
+
+
 def ringkasan_simpan(lembar, indikator):
     """(the agency's own level for the indicator, the sheet's scored indicators): the autosave's answer.
 

@@ -77,11 +77,9 @@ def simpan_nilai(request, pk, kode):
     The page's script sends a key per edit (``kunci``) and sends the edit again,
     with the same key, when it got no answer: see ``services.simpan_nilai``.
     """
-    lembar = queries.get_lembar_for_user(request.user, pk)
-    if lembar.penilai_id != request.user.pk:
-        return render(request, "404.html", status=404)
+    lembar = queries.lembar_sendiri(request.user, pk)
     indikator = get_object_or_404(
-        Indikator.objects.prefetch_related("rubrik"), periode=lembar.periode, kode=kode
+        Indikator.objects.prefetch_related("rubrik"), periode_id=lembar.periode_id, kode=kode
     )
     form = NilaiForm(request.POST, indikator=indikator)
     nilai = galat = None
