@@ -4,6 +4,7 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from celery.signals import worker_init
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,6 +54,16 @@ def render_sertifikat(*, sertifikat_id):
     """
     log.info("Merender sertifikat %s", sertifikat_id)
     return services.render(sertifikat_id=sertifikat_id)
+
+
+@worker_init.connect
+def siapkan_render_sertifikat(**_kwargs):
+    """Before the worker forks its pool: each pool process then starts ready to render certificates
+    (WeasyPrint, fonts, template engine loaded once and shared), not slowed in its first one."""
+    try:
+        services.sertifikat.siapkan_render()
+    except Exception:  # a worker that cannot warm up still works: its first certificate pays instead
+        log.exception("Persiapan render sertifikat gagal")
 
 
 @shared_task(
