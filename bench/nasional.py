@@ -1,6 +1,7 @@
 """The national dataset for the benchmarks: every agency of the registry, two submitted sheets each.
 
-Used by bench/ranking.py and bench/certificates.py; it needs PostgreSQL.
+Used by bench/ranking.py and bench/certificates.py; it needs PostgreSQL. ``buat_skala`` builds it
+larger (4× the agencies, or 4× the evaluators) for bench/ranking.py's linearity figures.
 """
 
 import os
@@ -50,58 +51,102 @@ def buat_data(jumlah_penilai=12, seed=2023):
     from django.db import connection
 
     from instansi.models import Instansi, Pengguna, Peran
-    from penilaian import services
-    from penilaian.models import Indikator, LembarPenilaian, Moderasi, NilaiPenilai, Periode, StatusLembar
 
     call_command("impor_instansi", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
     acak = random.Random(seed)
     admin = Pengguna.objects.create_user("admin", "admin@bkn.go.id", "x", nama="Admin", peran=Peran.ADMIN)
-    penilai = [
-        Pengguna.objects.create_user(
-            f"p{n}", f"p{n}@bkn.go.id", "x", nama=f"Penilai {n}", peran=Peran.PENILAI
-        )
-        for n in range(jumlah_penilai)
-    ]
+    penilai = _penilai(jumlah_penilai)
     hasil = {}
     for tahun, bagian in ((2023, 1), (2024, 4)):
-        periode = services.buat_periode(
-            nama=f"Bench {tahun}", tahun=tahun, oleh=admin, sumber_instrumen="templat"
-        )
         instansi = list(Instansi.objects.filter(aktif=True).order_by("pk"))[::bagian]
-        periode.peserta.bulk_create([periode.peserta.model(periode=periode, instansi=i) for i in instansi])
-        Periode.objects.filter(pk=periode.pk).update(tahap="moderasi")
-        indikator = list(Indikator.objects.filter(periode=periode))
-        lembar = []
-        for n, peserta in enumerate(periode.peserta.all()):
-            for p in (penilai[n % jumlah_penilai], penilai[(n + 1) % jumlah_penilai]):
-                lembar.append(
-                    LembarPenilaian(
-                        periode=periode,
-                        peserta=peserta,
-                        penilai=p,
-                        cara="otomatis",
-                        ditugaskan_oleh=admin,
-                        status=StatusLembar.DIKIRIM,
-                    )
-                )
-        lembar = LembarPenilaian.objects.bulk_create(lembar)
-        NilaiPenilai.objects.bulk_create(
-            (
-                NilaiPenilai(lembar=lb, indikator=i, level=acak.randint(0, 4), versi=1)
-                for lb in lembar
-                for i in indikator
-            ),
-            batch_size=5000,
-        )
-        pasangan = [(lb.peserta_id, i) for lb in lembar[::40] for i in indikator[:2]]
-        Moderasi.objects.bulk_create(
-            {
-                (p, i.pk): Moderasi(peserta_id=p, indikator=i, level=2, alasan="bench", oleh=admin)
-                for p, i in pasangan
-            }.values()
-        )
-        hasil[tahun] = (periode, len(instansi), len(lembar) * len(indikator))
+        hasil[tahun] = _periode(tahun, admin, instansi, penilai, 2, acak)
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
 
     return admin, hasil
+
+
+def buat_skala(admin, *, kali_instansi=1, lembar=2, tahun, seed=2026):
+    """The national period scaled up: (period, agencies, evaluator scores), as buat_data gives them.
+
+    Each agency of the registry counts ``kali_instansi`` times (copies with their own codes), and
+    is scored on ``lembar`` submitted sheets by a pool of 6 × ``lembar`` evaluators (12 for the usual
+    2), so that each evaluator scores as many agencies as in the national dataset.
+    """
+    from django.db import connection
+
+    from instansi.models import Instansi
+
+    asli = list(Instansi.objects.filter(aktif=True).exclude(kode__contains="~").order_by("pk"))
+    instansi = list(asli)
+    for n in range(1, kali_instansi):
+        salinan = {f"{i.kode}~{n}" for i in asli}
+        Instansi.objects.bulk_create(
+            [
+                Instansi(kode=f"{i.kode}~{n}", nama=f"{i.nama} ({n})", jenis=i.jenis, induk_id=i.induk_id)
+                for i in asli
+            ],
+            ignore_conflicts=True,
+        )
+        instansi += list(Instansi.objects.filter(kode__in=salinan).order_by("pk"))
+    hasil = _periode(tahun, admin, instansi, _penilai(6 * lembar), lembar, random.Random(seed))
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+    return hasil
+
+
+def _penilai(jumlah):
+    """Evaluators p0, p1, …: the first ``jumlah`` of them, created when missing."""
+    from instansi.models import Pengguna, Peran
+
+    ada = {u.username: u for u in Pengguna.objects.filter(username__in=[f"p{n}" for n in range(jumlah)])}
+    return [
+        ada.get(f"p{n}")
+        or Pengguna.objects.create_user(
+            f"p{n}", f"p{n}@bkn.go.id", "x", nama=f"Penilai {n}", peran=Peran.PENILAI
+        )
+        for n in range(jumlah)
+    ]
+
+
+def _periode(tahun, admin, instansi, penilai, lembar_per_instansi, acak):
+    """A period at the moderation stage: the agencies, each scored on sheets of consecutive evaluators."""
+    from penilaian import services
+    from penilaian.models import Indikator, LembarPenilaian, Moderasi, NilaiPenilai, Periode, StatusLembar
+
+    periode = services.buat_periode(
+        nama=f"Bench {tahun}", tahun=tahun, oleh=admin, sumber_instrumen="templat"
+    )
+    periode.peserta.bulk_create([periode.peserta.model(periode=periode, instansi=i) for i in instansi])
+    Periode.objects.filter(pk=periode.pk).update(tahap="moderasi")
+    indikator = list(Indikator.objects.filter(periode=periode))
+    lembar = []
+    for n, peserta in enumerate(periode.peserta.all()):
+        for k in range(lembar_per_instansi):
+            lembar.append(
+                LembarPenilaian(
+                    periode=periode,
+                    peserta=peserta,
+                    penilai=penilai[(n + k) % len(penilai)],
+                    cara="otomatis",
+                    ditugaskan_oleh=admin,
+                    status=StatusLembar.DIKIRIM,
+                )
+            )
+    lembar = LembarPenilaian.objects.bulk_create(lembar)
+    NilaiPenilai.objects.bulk_create(
+        (
+            NilaiPenilai(lembar=lb, indikator=i, level=acak.randint(0, 4), versi=1)
+            for lb in lembar
+            for i in indikator
+        ),
+        batch_size=5000,
+    )
+    pasangan = [(lb.peserta_id, i) for lb in lembar[::40] for i in indikator[:2]]
+    Moderasi.objects.bulk_create(
+        {
+            (p, i.pk): Moderasi(peserta_id=p, indikator=i, level=2, alasan="bench", oleh=admin)
+            for p, i in pasangan
+        }.values()
+    )
+    return periode, len(instansi), len(lembar) * len(indikator)

@@ -6,6 +6,8 @@ from decimal import Decimal
 import numpy as np
 import pytest
 from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from laporan import reliabilitas, services
 from laporan.models import RunPeringkat, Snapshot
@@ -97,6 +99,104 @@ def test_enough_agencies_give_icc_1_1_and_alpha_over_the_same_agencies():
     assert total["alpha"] == pytest.approx(alpha_interval(dipakai))
     assert total["icc"] > 0.5
     assert hasil["elemen"]["E1"] == pytest.approx(total)
+
+
+# The figures as they were computed before they were vectorised, one numpy call per agency: stored snapshots
+# hold these numbers, and new runs must give the very same floats.
+
+
+def _icc_per_instansi(unit):
+    unit = [np.asarray(u, dtype=float) for u in unit if len(u) >= 2]
+    a = len(unit)
+    if a < 2 or np.ptp(np.concatenate(unit)) == 0:
+        return None
+    m = np.array([u.size for u in unit], dtype=float)
+    rata_unit = np.array([u.mean() for u in unit])
+    n = m.sum()
+    rata = sum(u.sum() for u in unit) / n
+    ms_antar = (m * (rata_unit - rata) ** 2).sum() / (a - 1)
+    ms_dalam = sum(((u - u.mean()) ** 2).sum() for u in unit) / (n - a)
+    n0 = (n - (m * m).sum() / n) / (a - 1)
+    penyebut = ms_antar + (n0 - 1) * ms_dalam
+    if penyebut <= 0:
+        return None
+    return float((ms_antar - ms_dalam) / penyebut)
+
+
+def _alpha_per_instansi(unit):
+    unit = [np.asarray(u, dtype=float) for u in unit if len(u) >= 2]
+    if not unit:
+        return None
+    m = np.array([u.size for u in unit], dtype=float)
+    s1 = np.array([u.sum() for u in unit])
+    s2 = np.array([(u * u).sum() for u in unit])
+    n = m.sum()
+    d_o = (2 * (m * s2 - s1 * s1) / (m - 1)).sum() / n
+    d_e = 2 * (n * s2.sum() - s1.sum() ** 2) / (n * (n - 1))
+    if d_e <= 0:
+        return None
+    return float(1 - d_o / d_e)
+
+
+def test_the_sums_of_all_agencies_at_once_are_numpys_own_sums_for_every_length():
+    acak = np.random.default_rng(2040)
+    for k in range(1, 301):  # one by one below 8, 8 partial sums to 128, halves beyond
+        x = acak.random((5, 3, k)) * 10.0 ** acak.integers(-3, 4, size=(5, 3, 1))
+        assert np.array_equal(reliabilitas._jumlah(x), x.sum(axis=-1)), k
+        assert np.array_equal(reliabilitas._jumlah(x), [[baris.sum() for baris in blok] for blok in x]), k
+
+
+# Scores as evaluators give them: a level of 0–4 over 4, times a two-decimal weight; now and then any float.
+skor = st.one_of(
+    st.builds(
+        lambda level, bobot: level / 4 * bobot,
+        st.integers(0, 4),
+        st.integers(1, 10000).map(lambda b: b / 100),
+    ),
+    st.floats(0, 100, allow_nan=False),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(unit=st.lists(st.lists(skor, min_size=1, max_size=12), max_size=30))
+def test_icc_and_alpha_are_the_very_floats_of_the_per_agency_computation(unit):
+    assert icc_1_1(unit) == _icc_per_instansi(unit)
+    assert alpha_interval(unit) == _alpha_per_instansi(unit)
+
+
+def test_icc_and_alpha_with_many_evaluators_are_the_per_agency_floats_too():
+    acak = np.random.default_rng(7)
+    for _ in range(40):
+        unit = [acak.integers(0, 5, size=acak.integers(1, 140)) * 12.5 for _n in range(acak.integers(2, 25))]
+        assert icc_1_1(unit) == _icc_per_instansi(unit)
+        assert alpha_interval(unit) == _alpha_per_instansi(unit)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    level=st.lists(st.lists(st.integers(0, 4), min_size=1, max_size=10), min_size=8, max_size=30),
+    bobot=st.integers(1, 10000),
+)
+def test_a_runs_figures_are_the_per_agency_floats(level, bobot):
+    """hitung's figures for each element and the total, against the per-agency computation of its units."""
+    m = masukan(level)
+    m.elemen = [Elemen("E1", Decimal(bobot) / 100)]
+    m.indikator = [Indikator(1, "I1", "E1", Decimal(bobot) / 100, 4)]
+
+    hasil = reliabilitas.hitung(m, {})
+
+    # One indicator: an evaluator's element score is its one term, added to 0.0, as np.add.at does.
+    unit = [[0.0 + n / 4.0 * float(Decimal(bobot) / 100) for n in levels] for levels in level]
+    total = [list(np.array(u)[:, None] @ np.array([float(Decimal(bobot) / 100)]) / 100) for u in unit]
+    for figur, per_instansi in ((hasil["elemen"]["E1"], unit), (hasil["total"], total)):
+        dipakai = [u for u in per_instansi if len(u) >= 2]
+        cukup = len(dipakai) >= reliabilitas.MINIMAL_INSTANSI
+        assert figur == {
+            "icc": _icc_per_instansi(dipakai) if cukup else None,
+            "alpha": _alpha_per_instansi(dipakai) if cukup else None,
+            "n": len(dipakai),
+            "cukup": cukup,
+        }
 
 
 URL = reverse("laporan:peringkat", args=[2040])
