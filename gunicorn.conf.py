@@ -15,6 +15,10 @@ workers = int(os.environ.get("GUNICORN_WORKERS") or 2 * multiprocessing.cpu_coun
 threads = int(os.environ.get("GUNICORN_THREADS") or 1)
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 60)
 graceful_timeout = 30
+# The application is loaded once, before the workers fork: a worker replaced under load (below)
+# starts in milliseconds instead of spending a second of CPU importing Django beside the others.
+# Nothing opens a database or Redis connection at import time.
+preload_app = True
 # A worker is replaced after this many requests, slightly staggered: a slow leak cannot grow for ever.
 max_requests = 5000
 max_requests_jitter = 500

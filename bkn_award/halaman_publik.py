@@ -4,7 +4,9 @@ At Rakornas the winners page and the certificates' verification page (the QR cod
 are opened by hundreds of people at once, none of them signed in. Each worker process keeps a
 copy of such a page's response per address, stamped with the site's public version, a value
 in the shared cache (Redis). A write that can change a public page replaces the version
-(``berubah``), so every worker renders the page afresh on its next visit:
+(``berubah``), so every worker renders the page afresh on its next visit. The views say which
+pages are kept (``tersimpan``); the middleware ``SalinanPublik``, near the top of the stack,
+keeps and serves the copies:
 
 - ``post_save``/``post_delete`` receivers (``laporan.signals``) for saves and deletes of what
   the pages show (decisions, awards, certificates, periods, categories, agencies);
@@ -96,11 +98,12 @@ def versi(*nama):
 
 @dataclass(frozen=True)
 class Salinan:
+    versi_dari: tuple  # the names of the versions
     versi: tuple
     sampai: float  # time.time() after which the copy is not served
     status: int
     isi: bytes
-    header: tuple  # the view's own headers; the middleware adds theirs on every response
+    header: tuple  # as the inner middleware left them; the outer (security) ones add theirs each time
     etag: str
     diubah: float  # Last-Modified: when the version was set
 
@@ -174,9 +177,11 @@ def _dari_salinan(request, salinan):
 def tersimpan(sampai=None, versi_dari=(SEMUA,)):
     """Decorate a public view: anonymous visitors get its response from the process's copy.
 
-    ``sampai()``, called when a copy is made, may return a datetime at which the page
-    changes by itself (a scheduled announcement); the copy is not served from then on.
-    ``versi_dari`` names the versions whose change makes a copy stale.
+    The view marks its response for ``SalinanPublik``, the middleware that keeps the copy
+    (after the rest of the middleware added their headers) and serves it, ahead of them,
+    to the next visitors. ``sampai()``, called when a copy is made, may return a datetime
+    at which the page changes by itself (a scheduled announcement); the copy is not served
+    from then on. ``versi_dari`` names the versions whose change makes a copy stale.
     """
 
     def dekorator(view):
@@ -184,36 +189,59 @@ def tersimpan(sampai=None, versi_dari=(SEMUA,)):
         def bungkus(request, *args, **kwargs):
             if not _untuk_tamu(request):
                 return view(request, *args, **kwargs)
+            # The version is read before the view reads the rows: a write meanwhile makes the copy stale.
             versi_ = versi(*versi_dari)
-            if versi_ is None:
-                return view(request, *args, **kwargs)
-            kunci = request.get_full_path()
-            salinan = simpanan.ambil(kunci)
-            sekarang = time.time()
-            if salinan is not None and salinan.versi == versi_ and salinan.sampai > sekarang:
-                return _dari_salinan(request, salinan)
-            # The version was read before the view reads the rows: a write meanwhile makes this copy stale.
             response = view(request, *args, **kwargs)
-            if not _layak(request, response):
-                return response
-            batas = sekarang + DETIK
-            if sampai is not None and (waktu := sampai()) is not None:
-                batas = min(batas, waktu.timestamp())
-            salinan = Salinan(
-                versi=versi_,
-                sampai=batas,
-                status=response.status_code,
-                isi=response.content,
-                header=tuple((nama, nilai) for nama, nilai in response.items() if nama != "Cache-Control"),
-                etag=f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
-                diubah=min(max(float(v.split("-", 1)[0]) for v in versi_), sekarang),
-            )
-            simpanan.taruh(kunci, salinan)
-            return _dari_salinan(request, salinan)
+            if versi_ is not None:
+                batas = time.time() + DETIK
+                if sampai is not None and (waktu := sampai()) is not None:
+                    batas = min(batas, waktu.timestamp())
+                response.salinan_publik = (versi_dari, versi_, batas)
+            return response
 
         return bungkus
 
     return dekorator
+
+
+class SalinanPublik:
+    """The middleware that keeps and serves the copies of the views decorated with ``tersimpan``.
+
+    It stands right after the security middleware: a copy is answered without the session,
+    CSRF, authentication, messages and URL resolution that the page, served to an anonymous
+    visitor, did not use, and with the headers those middleware had added to it. The host is
+    still checked against ALLOWED_HOSTS.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        tamu = _untuk_tamu(request)
+        if tamu:
+            kunci = request.get_full_path()
+            salinan = simpanan.ambil(kunci)
+            if salinan is not None and salinan.sampai > time.time():
+                request.get_host()  # DisallowedHost, a 400, as CommonMiddleware would answer
+                if versi(*salinan.versi_dari) == salinan.versi:
+                    return _dari_salinan(request, salinan)
+        response = self.get_response(request)
+        tanda = getattr(response, "salinan_publik", None)
+        if not (tamu and tanda is not None and _layak(request, response)):
+            return response
+        versi_dari, versi_, batas = tanda
+        salinan = Salinan(
+            versi_dari=versi_dari,
+            versi=versi_,
+            sampai=batas,
+            status=response.status_code,
+            isi=response.content,
+            header=tuple((nama, nilai) for nama, nilai in response.items() if nama != "Cache-Control"),
+            etag=f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
+            diubah=min(max(float(v.split("-", 1)[0]) for v in versi_), time.time()),
+        )
+        simpanan.taruh(kunci, salinan)
+        return _dari_salinan(request, salinan)
 
 
 class PublikQuerySet(models.QuerySet):

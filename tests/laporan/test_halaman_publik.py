@@ -61,6 +61,28 @@ def test_an_anonymous_visitor_gets_each_public_page_from_the_copy_without_a_quer
         assert kedua["X-Frame-Options"] == "DENY"
 
 
+def test_a_copy_is_answered_ahead_of_the_session_and_url_resolution_but_the_host_is_still_checked(
+    client, terbit, django_assert_num_queries, monkeypatch
+):
+    _penetapan, peserta = terbit
+    path = reverse("verifikasi", args=[sertifikat_utama(peserta["A"]).kode])
+    client.get(path)
+    terpanggil = []
+    import django.urls.resolvers
+
+    asli = django.urls.resolvers.URLResolver.resolve
+    monkeypatch.setattr(
+        django.urls.resolvers.URLResolver,
+        "resolve",
+        lambda self, p: terpanggil.append(p) or asli(self, p),
+    )
+    with django_assert_num_queries(0):
+        dari_salinan = client.get(path)
+    assert dari_salinan.status_code == 200
+    assert terpanggil == []  # neither the URLs nor the view were looked at
+    assert client.get(path, HTTP_HOST="penyerang.example").status_code == 400
+
+
 def test_a_signed_in_user_a_flashed_message_and_htmx_always_reach_the_view(
     tamu, client_of, admin_bkn, terbit, django_assert_max_num_queries
 ):
