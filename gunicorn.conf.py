@@ -21,5 +21,6 @@ graceful_timeout = 30
 preload_app = True
 # A worker is replaced after this many requests, slightly staggered: a slow leak cannot grow for ever.
 max_requests = 5000
-max_requests_jitter = 500
+# Spread widely: workers started together would otherwise be replaced together, all at once.
+max_requests_jitter = 2500
 accesslog = "-"
