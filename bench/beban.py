@@ -129,7 +129,9 @@ def main():
             ("verifikasi piagam (target QR)", f"{layanan.url}/verifikasi/{kode}/"),
             ("pemenang publik", f"{layanan.url}/pemenang/2023/"),
             ("tentang", f"{layanan.url}/tentang/"),
-            ("halaman masuk (GET)", f"{layanan.url}/akun/masuk/"),
+            # No ratio goal: a sign-in form carries each visitor's own CSRF token and is rendered for
+            # each; issue 15 asks only that it does no expensive work (no query: bench/profil.py).
+            ("halaman masuk (GET)*", f"{layanan.url}/akun/masuk/"),
         ]
         hasil = []
         for nama, url in halaman if "--puncak" not in sys.argv else halaman[:1]:
@@ -376,9 +378,12 @@ def cetak(hasil):
     for nama, rps, p99, gagal in hasil:
         rasio_rps, rasio_p99 = rps / rps_dasar, p99 / p99_dasar
         print(f"{nama:<32}{rps:>9.0f}{p99 * 1000:>8.0f} ms{rasio_rps:>13.2f}×{rasio_p99:>7.2f}×{gagal:>7}")
-        if rasio_rps < SASARAN_THROUGHPUT or rasio_p99 > SASARAN_P99 or gagal:
+        if gagal or (not nama.endswith("*") and (rasio_rps < SASARAN_THROUGHPUT or rasio_p99 > SASARAN_P99)):
             meleset.append(nama)
-    print(f"sasaran: ≥ {SASARAN_THROUGHPUT}× throughput, ≤ {SASARAN_P99}× p99, tanpa jawaban gagal")
+    print(
+        f"sasaran halaman publik: ≥ {SASARAN_THROUGHPUT}× throughput, ≤ {SASARAN_P99}× p99, tanpa jawaban gagal"
+        " (* dilaporkan saja, tanpa sasaran rasio)"
+    )
     print("semua sasaran tercapai" if not meleset else f"meleset: {'; '.join(meleset)}")
 
 
