@@ -161,55 +161,53 @@ def main():
 # Logins in a burst
 
 
+def serentak(tugas, jumlah):
+    """Run ``tugas(n)`` for n in range(jumlah) on as many threads, released at the same moment.
+
+    Returns (seconds from the release to the last answer, the answers).
+    """
+    hasil = [None] * jumlah
+    mulai = threading.Barrier(jumlah + 1)
+
+    def jalankan(n):
+        mulai.wait()
+        jawaban = tugas(n)
+        hasil[n] = (jawaban, time.monotonic())
+
+    benang = [threading.Thread(target=jalankan, args=(n,)) for n in range(jumlah)]
+    for b in benang:
+        b.start()
+    mulai.wait()
+    awal = time.monotonic()
+    for b in benang:
+        b.join()
+    return max(t for _j, t in hasil) - awal, [j for j, _t in hasil]
+
+
 def serentak_masuk(url, lembar):
     """(seconds from the moment all press "Masuk" to the last signed in, the signed-in sessions)."""
     sesi = [gangguan.Sesi(url) for _ in lembar]
     for satu in sesi:
         satu.get("/akun/masuk/")  # the sign-in page open, with its CSRF cookie
-    hasil = [None] * len(sesi)
-    mulai = threading.Barrier(len(sesi) + 1)
-
-    def tekan(n):
-        mulai.wait()
-        status, _isi, _k = sesi[n].post(
+    detik, status = serentak(
+        lambda n: sesi[n].post(
             "/akun/masuk/", {"username": lembar[n].penilai.username, "password": gangguan.KATA_SANDI}
-        )
-        hasil[n] = (status, time.monotonic())
-
-    benang = [threading.Thread(target=tekan, args=(n,)) for n in range(len(sesi))]
-    for b in benang:
-        b.start()
-    mulai.wait()
-    awal = time.monotonic()
-    for b in benang:
-        b.join()
-    gagal = [status for status, _t in hasil if status != 302]
+        )[0],
+        len(sesi),
+    )
+    gagal = [s for s in status if s != 302]
     if gagal:
         raise SystemExit(f"{len(gagal)} penilai gagal masuk: {gagal[:5]}")
-    return max(t for _s, t in hasil) - awal, sesi
+    return detik, sesi
 
 
 def serentak_halo(url):
     """Seconds from the moment 50 clients request the hello-world at once to the last answer."""
-    selesai = [None] * PENILAI
-    mulai = threading.Barrier(PENILAI + 1)
-
-    def minta(n):
-        sesi = gangguan.Sesi(url)
-        mulai.wait()
-        status, _isi, _k = sesi.get("/")
-        selesai[n] = (status, time.monotonic())
-
-    benang = [threading.Thread(target=minta, args=(n,)) for n in range(PENILAI)]
-    for b in benang:
-        b.start()
-    mulai.wait()
-    awal = time.monotonic()
-    for b in benang:
-        b.join()
-    if any(status != 200 for status, _t in selesai):
+    sesi = [gangguan.Sesi(url) for _ in range(PENILAI)]
+    detik, status = serentak(lambda n: sesi[n].get("/")[0], PENILAI)
+    if any(s != 200 for s in status):
         raise SystemExit("hello-world gagal menjawab")
-    return max(t for _s, t in selesai) - awal
+    return detik
 
 
 # The autosave
