@@ -46,11 +46,12 @@ demo: migrate
 	$(PY) manage.py impor_instansi
 	$(PY) manage.py siapkan_demo
 
-# The web server and a Celery worker together; Ctrl-C stops both.
+# The web server and a Celery worker together, the worker with its beat (reminders, the e-mail
+# outbox's retries, the daily digest); Ctrl-C stops both.
 run: demo
 	@echo "Menjalankan server web (http://$(HOST):$(PORT)/) dan worker Celery. Tekan Ctrl-C untuk berhenti."
 	@trap 'kill $$(jobs -p) 2>/dev/null; wait' EXIT INT TERM; \
-	$(VENV)/bin/celery -A bkn_award worker --loglevel=INFO --concurrency=2 --without-gossip --without-mingle & \
+	$(VENV)/bin/celery -A bkn_award worker --beat --schedule var/celerybeat-schedule --loglevel=INFO --concurrency=2 --without-gossip --without-mingle & \
 	$(PY) manage.py runserver $(HOST):$(PORT) & \
 	wait -n
 

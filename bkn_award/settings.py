@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "instansi",
     "penilaian",
     "laporan",
+    "notifikasi",
 ]
 
 MIDDLEWARE = [
@@ -310,6 +312,37 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
+# Celery beat (CELERY_TIMEZONE: the times are WIB). The outbox every minute is the safety net
+# that sends what a lost message left queued; its runs expire rather than pile up while no
+# worker is there. The reminders and the missed-deadline summaries at 07.00, before the daily
+# digest of 07.30 that carries them to the users who chose it; run twice, each writes once.
+CELERY_BEAT_SCHEDULE = {
+    "notifikasi-kirim-antrean": {
+        "task": "notifikasi.tasks.kirim_antrean",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "notifikasi-kirim-pengingat": {
+        "task": "notifikasi.tasks.kirim_pengingat",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "notifikasi-tenggat-terlewat": {
+        "task": "notifikasi.tasks.tenggat_terlewat",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "notifikasi-kirim-ringkasan": {
+        "task": "notifikasi.tasks.kirim_ringkasan",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    # A scheduled announcement of the winners is told to the agencies once its time has come.
+    "laporan-beri-tahu-pengumuman": {
+        "task": "laporan.beri_tahu_pengumuman",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+}
+# Seconds between an open page's requests for the notification bell's unread count.
+NOTIFIKASI_POLL_DETIK = env_int("NOTIFIKASI_POLL_DETIK", 30)
 # Ranking runs: the worker touches its run every few seconds; a run silent this long lost its
 # worker (or never found one), is shown as stopped and no longer blocks a new one.
 PERINGKAT_BATAS_DIAM_DETIK = env_int("PERINGKAT_BATAS_DIAM_DETIK", 60)

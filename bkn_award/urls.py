@@ -50,6 +50,7 @@ urlpatterns = [
     path("penilaian-mandiri/", include(mandiri_patterns)),
     path("penilaian/", include(penilai_patterns)),
     path("peringkat/", include("laporan.urls")),
+    path("notifikasi/", include("notifikasi.urls")),
     path("", include(publik_patterns)),
     path("bukti/<int:pk>/", unduh_bukti, name="bukti"),
     path("django-admin/", admin.site.urls),

@@ -81,3 +81,19 @@ def segarkan_pengumuman(*, tahun):
     if penetapan is None:
         return False
     return html_pemenang(tahun, sekarang=max(penetapan.diumumkan_pada, timezone.now())) is not None
+
+
+@shared_task(
+    name="laporan.beri_tahu_pengumuman",
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    max_retries=3,
+)
+def beri_tahu_pengumuman():
+    """Tell the agencies of the scheduled announcements whose time has come (Celery beat, every minute).
+
+    Safe to run twice or by two beats at once: each decision is told of once (its ``kunci``).
+    """
+    from notifikasi import peristiwa
+
+    return peristiwa.umumkan_yang_tiba()

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from instansi.models import Instansi, JenisInstansi, Pengguna, Peran
 
-from .models import Periode, SubKelompok, Tahap, TinjauanKonflik
+from .models import Periode, SubKelompok, Tahap, TinjauanKonflik, urai_hari_pengingat
 
 MAKS_UKURAN_WORKBOOK = 5 * 1024 * 1024
 
@@ -329,7 +329,11 @@ class KonflikForm(forms.Form):
 class PengaturanPenilaianForm(forms.ModelForm):
     class Meta:
         model = Periode
-        fields = ["jumlah_penilai", "ambang_moderasi", "hari_kerja_klarifikasi"]
+        fields = ["jumlah_penilai", "ambang_moderasi", "hari_kerja_klarifikasi", "hari_pengingat"]
+
+    def clean_hari_pengingat(self):
+        # Stored as the reminders read it: "7,3,1", duplicates merged, largest first.
+        return ",".join(map(str, urai_hari_pengingat(self.cleaned_data["hari_pengingat"])))
 
 
 class UnggahCsvForm(forms.Form):

@@ -1,6 +1,9 @@
 """Assessment periods, their timeline, instrument and participants."""
 
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -55,6 +58,48 @@ class MetodeAgregasi(models.TextChoices):
     )
 
 
+HARI_PENGINGAT_BAWAAN = "7,3,1"
+HARI_PENGINGAT_MAKS = 60
+
+
+def urai_hari_pengingat(teks):
+    """The reminder days written as "7, 3, 1": whole numbers from 1 to 60, largest first.
+
+    A day typed twice is merged rather than refused (it can only mean that day); anything
+    else that is not such a number raises ValidationError with a message for the admin.
+    """
+    hari = set()
+    for bagian in re.split(r"[,;\s]+", str(teks or "").strip()):
+        if not bagian:
+            continue
+        try:
+            n = int(bagian)
+        except ValueError:
+            raise ValidationError(
+                _("“%(nilai)s” bukan angka hari. Tulis bilangan bulat dipisah koma, misalnya 7, 3, 1."),
+                code="bukan_angka",
+                params={"nilai": bagian[:20]},
+            ) from None
+        if n < 1:
+            raise ValidationError(
+                _("Hari pengingat paling sedikit 1 (sehari sebelum tenggat); %(nilai)s tidak dapat dipakai."),
+                code="terlalu_kecil",
+                params={"nilai": n},
+            )
+        if n > HARI_PENGINGAT_MAKS:
+            raise ValidationError(
+                _("Hari pengingat paling banyak %(maks)s hari sebelum tenggat; %(nilai)s terlalu jauh."),
+                code="terlalu_besar",
+                params={"nilai": n, "maks": HARI_PENGINGAT_MAKS},
+            )
+        hari.add(n)
+    return sorted(hari, reverse=True)
+
+
+def validasi_hari_pengingat(nilai):
+    urai_hari_pengingat(nilai)
+
+
 class Periode(models.Model):
     """One year of the award ("BKN Award 2023"): its timeline, instrument and participants."""
 
@@ -80,6 +125,18 @@ class Periode(models.Model):
         help_text=_(
             "Hari kerja yang dimiliki instansi untuk menjawab permintaan klarifikasi, tanpa Sabtu, Minggu, "
             "hari libur nasional, dan cuti bersama."
+        ),
+    )
+    hari_pengingat = models.CharField(
+        _("hari pengingat tenggat"),
+        max_length=200,
+        blank=True,
+        default=HARI_PENGINGAT_BAWAAN,
+        validators=[validasi_hari_pengingat],
+        help_text=_(
+            "Berapa hari sebelum setiap tenggat pengingat dikirim kepada yang belum selesai, dipisah koma "
+            "(misalnya 7, 3, 1). Pengingat yang jatuh pada Sabtu, Minggu, atau hari libur dikirim pada hari "
+            "kerja sebelumnya. Kosongkan bila periode ini tidak memakai pengingat."
         ),
     )
     metode_agregasi = models.CharField(
@@ -123,6 +180,14 @@ class Periode(models.Model):
 
     def __str__(self):
         return self.nama
+
+    @property
+    def daftar_hari_pengingat(self):
+        """The reminder days, largest first; a value written past the form's check falls back to 7, 3, 1."""
+        try:
+            return urai_hari_pengingat(self.hari_pengingat)
+        except ValidationError:
+            return urai_hari_pengingat(HARI_PENGINGAT_BAWAAN)
 
     @property
     def instrumen_beku(self):

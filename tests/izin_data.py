@@ -93,6 +93,13 @@ MENILAI_GET = h(403, ketua=405, penilai=405, konflik=405)  # POST-only, for eval
 TETAPKAN = {"args": _tahun("tahun_terbit")}  # the decision pages act on the published period
 
 
+def _notifikasi(d, p, v):
+    """The persona's own notification, or another persona's (the admin's; the chair's for the admin)."""
+    if v == SENDIRI and p != ANONIM:
+        return d.notifikasi[p]
+    return d.notifikasi[KETUA if p == ADMIN else ADMIN]
+
+
 TABEL = {
     # The site: home pages, about, health, accounts.
     "beranda": Rute(get=h(302), post=h(302)),
@@ -500,6 +507,37 @@ TABEL = {
         get=h(milik(200, 404), admin=200, ketua=200),
         post=h(milik(200, 404), admin=200, ketua=200),
         args=lambda d, p, v: {"pk": d.bukti[agensi(p, v)].pk},
+        varian=(SENDIRI, ASING),
+    ),
+    # Notifications: everyone's own inbox, bell and preferences (an empty POST re-shows the form
+    # with why). ASING: another user's notification.
+    "notifikasi:daftar": Rute(get=h(200), post=h(200)),
+    "notifikasi:lonceng": Rute(get=h(200), post=h(405)),
+    "notifikasi:lonceng_menu": Rute(get=h(200), post=h(405)),
+    "notifikasi:tandai_semua_dibaca": Rute(get=h(405), post=h(302)),
+    "notifikasi:buka": Rute(
+        get=h(milik(302, 404)),
+        post=h(milik(302, 404)),
+        args=lambda d, p, v: {"pk": _notifikasi(d, p, v).pk},
+        varian=(SENDIRI, ASING),
+    ),
+    "notifikasi:tandai_dibaca": Rute(
+        get=h(405),
+        post=h(milik(302, 404)),
+        args=lambda d, p, v: {"pk": _notifikasi(d, p, v).pk},
+        varian=(SENDIRI, ASING),
+    ),
+    "notifikasi:preferensi": Rute(get=h(200), post=h(200)),
+    # The sending log of a period: the admin's. ASING: a notification of the period in scoring,
+    # under the published period's URL.
+    "notifikasi:periode": Rute(get=ADMIN_SAJA, post=ADMIN_SAJA, args=_tahun("tahun_nilai")),
+    "notifikasi:kirim_ulang": Rute(
+        get=ADMIN_POST_SAJA,
+        post=h(403, admin=milik(302, 404)),
+        args=lambda d, p, v: {
+            "tahun": d.tahun_nilai if v == SENDIRI else d.tahun_terbit,
+            "pk": d.notifikasi[ADMIN].pk,
+        },
         varian=(SENDIRI, ASING),
     ),
 }

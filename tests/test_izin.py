@@ -26,6 +26,7 @@ from instansi.models import JenisInstansi, Peran
 from laporan import services as laporan_services
 from laporan.models import RunPeringkat, Sertifikat
 from laporan.services import sertifikat as layanan_sertifikat
+from notifikasi.models import Jenis, Notifikasi, StatusEmail
 from penilaian import instrumen
 from penilaian import services as penilaian_services
 from penilaian.models import (
@@ -34,6 +35,7 @@ from penilaian.models import (
     LembarPenilaian,
     Moderasi,
     NilaiPenilai,
+    Periode,
     StatusLembar,
     SubKelompok,
     Tahap,
@@ -298,6 +300,21 @@ def _bangun_dunia():
     d.tahun_lain = lain.tahun
     # A participant of the period in scoring, and an agency that is not one.
     d.kode_peserta = lambda varian: d.instansi["A" if varian == SENDIRI else "C"].kode
+    # A notification for each signed-in persona, of the period in scoring, its e-mail failed for good.
+    periode_nilai = Periode.objects.get(tahun=d.tahun_nilai)
+    d.notifikasi = {
+        persona: Notifikasi.objects.create(
+            penerima=user,
+            jenis=Jenis.PENGINGAT_TENGGAT,
+            periode=periode_nilai,
+            judul=f"Pengingat untuk {user.nama}",
+            isi="Tenggat tahap ini sudah dekat.",
+            tautan="/",
+            status_email=StatusEmail.GAGAL_TETAP,
+        )
+        for persona, user in d.users.items()
+        if user is not None
+    }
     return d
 
 

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from notifikasi import peristiwa
 from penilaian.models import Periode, Tahap
 
 from ..models import HasilSementara
@@ -17,7 +18,8 @@ def terbitkan_hasil_sementara(*, snapshot, oleh):
     """Publish ``snapshot`` to the period's agencies as their preliminary results.
 
     Writes a new HasilSementara (the latest is the one the agencies read); older
-    publications stay as the record of what was shown when.
+    publications stay as the record of what was shown when. The operators of every
+    participating agency are told, in the same transaction.
     """
     periode = Periode.objects.select_for_update().get(pk=snapshot.periode_id)
     if periode.tahap not in TAHAP_TERBIT:
@@ -31,4 +33,6 @@ def terbitkan_hasil_sementara(*, snapshot, oleh):
             _("Snapshot ini dihitung sebelum level per indikator disimpan; hitung peringkat lagi."),
             code="snapshot",
         )
-    return HasilSementara.objects.create(periode=periode, snapshot=snapshot, oleh=oleh)
+    hasil = HasilSementara.objects.create(periode=periode, snapshot=snapshot, oleh=oleh)
+    peristiwa.hasil_sementara_terbit(hasil)
+    return hasil

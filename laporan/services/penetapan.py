@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifikasi import peristiwa
 from penilaian.jadwal import waktu_wib
 from penilaian.models import JenisKategori, Kategori, Periode, RiwayatTahap, Sanggah, StatusSanggah, Tahap
 
@@ -259,7 +260,13 @@ def setujui(*, penetapan, oleh, alasan_lanjut=""):
 
 @transaction.atomic
 def umumkan(*, penetapan, waktu=None):
-    """Publish the approved winners now, or at ``waktu``; the public page's cache is rebuilt then."""
+    """Publish the approved winners now, or at ``waktu``; the public page's cache is rebuilt then.
+
+    Published now, the operators of every participating agency are told in this
+    transaction (the winners which awards they won); published later, when its time
+    comes (``peristiwa.umumkan_yang_tiba``, run by Celery beat), so that no agency
+    hears of the winners before the public page shows them.
+    """
     from ..tasks import segarkan_pengumuman
 
     penetapan = _kunci(penetapan)
@@ -273,6 +280,7 @@ def umumkan(*, penetapan, waktu=None):
         )
     penetapan.diumumkan_pada = waktu
     penetapan.save(update_fields=["diumumkan_pada"])
+    peristiwa.pemenang_diumumkan(penetapan)
     tahun = penetapan.periode.tahun
     transaction.on_commit(lambda: cache.delete(kunci_cache_pemenang(tahun)))
     transaction.on_commit(lambda: _siapkan_halaman(segarkan_pengumuman, tahun))

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bkn_award import antrean
+from notifikasi import peristiwa
 from penilaian.models import (
     Elemen,
     Indikator,
@@ -204,29 +205,36 @@ def tutup_run_diam(periode):
     A working run touches its row every few seconds (``_detak``), so silence means
     nobody is working on it. Called by the page, its progress poll and a new request:
     the admin sees the run stopped and can start another within the limit, without
-    anything but the page.
+    anything but the page. The admin who asked for it is told, in the same transaction
+    (once per run: two polls closing it at once tell once).
     """
     batas = timezone.now() - timedelta(seconds=settings.PERINGKAT_BATAS_DIAM_DETIK)
     diam = RunPeringkat.objects.filter(periode=periode, status__in=RUN_AKTIF, diperbarui__lt=batas)
+    ids = list(diam.values_list("pk", flat=True))
+    if not ids:
+        return  # the usual case, on every poll: one query
+    diam = diam.filter(pk__in=ids)
     menit = {"detik": settings.PERINGKAT_BATAS_DIAM_DETIK}
-    diam.filter(status=StatusRun.ANTRE, mulai__isnull=True).update(
-        status=StatusRun.GAGAL,
-        pesan_galat=_(
-            "Tidak ada worker Celery yang mengambil perhitungan ini dalam %(detik)s detik. "
-            "Periksa bahwa worker berjalan, lalu hitung ulang."
+    with transaction.atomic():
+        diam.filter(status=StatusRun.ANTRE, mulai__isnull=True).update(
+            status=StatusRun.GAGAL,
+            pesan_galat=_(
+                "Tidak ada worker Celery yang mengambil perhitungan ini dalam %(detik)s detik. "
+                "Periksa bahwa worker berjalan, lalu hitung ulang."
+            )
+            % menit,
+            selesai=timezone.now(),
         )
-        % menit,
-        selesai=timezone.now(),
-    )
-    diam.update(
-        status=StatusRun.GAGAL,
-        pesan_galat=_(
-            "Worker berhenti di tengah perhitungan (tanpa kabar selama %(detik)s detik); "
-            "tidak ada snapshot yang tersimpan. Silakan hitung ulang."
+        diam.update(
+            status=StatusRun.GAGAL,
+            pesan_galat=_(
+                "Worker berhenti di tengah perhitungan (tanpa kabar selama %(detik)s detik); "
+                "tidak ada snapshot yang tersimpan. Silakan hitung ulang."
+            )
+            % menit,
+            selesai=timezone.now(),
         )
-        % menit,
-        selesai=timezone.now(),
-    )
+        peristiwa.peringkat_gagal(ids)
 
 
 def minta_peringkat(*, periode, oleh):
@@ -265,14 +273,16 @@ def _antrekan(run, task):
     try:
         hasil = antrean.kirim(task, run_id=run.pk)
     except antrean.AntreanTidakTersedia:
-        RunPeringkat.objects.filter(pk=run.pk, status=StatusRun.ANTRE).update(
-            status=StatusRun.GAGAL,
-            pesan_galat=_(
-                "Antrean tugas (broker Celery) tidak dapat dihubungi, jadi perhitungan tidak dimulai. "
-                "Coba lagi beberapa saat lagi; bila berulang, hubungi pengelola server."
-            ),
-            selesai=timezone.now(),
-        )
+        with transaction.atomic():
+            if RunPeringkat.objects.filter(pk=run.pk, status=StatusRun.ANTRE).update(
+                status=StatusRun.GAGAL,
+                pesan_galat=_(
+                    "Antrean tugas (broker Celery) tidak dapat dihubungi, jadi perhitungan tidak dimulai. "
+                    "Coba lagi beberapa saat lagi; bila berulang, hubungi pengelola server."
+                ),
+                selesai=timezone.now(),
+            ):
+                peristiwa.peringkat_gagal([run.pk])
         return
     RunPeringkat.objects.filter(pk=run.pk).update(task_id=hasil.id)
 
@@ -397,8 +407,27 @@ def tulis_run(run_id, **kolom):
 
 
 def gagalkan_run(run_id, pesan):
-    """The run's final state when it cannot finish; a run already finished is left alone."""
-    return tulis_run(run_id, status=StatusRun.GAGAL, pesan_galat=pesan, selesai=timezone.now())
+    """The run's final state when it cannot finish, and the admin who asked told why; a run already
+    finished is left alone (and nobody told twice).
+
+    Both in one transaction of their own, on a new connection when the current one died: a
+    run that fails on a lost database still leaves its state and its notice.
+    """
+
+    def gagalkan():
+        with transaction.atomic():
+            diubah = RunPeringkat.objects.filter(pk=run_id, status__in=RUN_AKTIF).update(
+                status=StatusRun.GAGAL, pesan_galat=pesan, selesai=timezone.now(), diperbarui=timezone.now()
+            )
+            if diubah:
+                peristiwa.peringkat_gagal([run_id])
+        return diubah
+
+    try:
+        return gagalkan()
+    except DatabaseGaib:
+        connection.close()  # the next query connects anew
+        return gagalkan()
 
 
 @contextmanager
@@ -452,8 +481,9 @@ def _simpan_snapshot(run, masukan, hasil, rel):
     """Store the run's snapshot with every agency's row, and mark the run done: one transaction.
 
     The transaction holds the lock on the run, the snapshot, its rows in one
-    statement (``_tulis_hasil``) and the run's last state. The rows are written
-    out as they are sent: PostgreSQL stores the first while the next are written.
+    statement (``_tulis_hasil``), the run's last state and the notice to the admin
+    who asked for it. The rows are written out as they are sent: PostgreSQL stores
+    the first while the next are written.
     """
     parameter = _parameter(run.periode, masukan)
     digest = masukan.digest()
@@ -478,6 +508,7 @@ def _simpan_snapshot(run, masukan, hasil, rel):
             selesai=timezone.now(),
             diperbarui=timezone.now(),
         )
+        peristiwa.peringkat_selesai(run, snapshot, jumlah_instansi=len(masukan.peserta))
     return snapshot
 
 

@@ -38,6 +38,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from bkn_award import antrean
+from notifikasi import peristiwa
 from penilaian.berkas import alasan_gagal_simpan
 from penilaian.berkas import tulis as tulis_berkas
 from penilaian.models import JenisKategori
@@ -102,28 +103,26 @@ def url_verifikasi(kode):
     return f"{settings.SITE_URL}{reverse('verifikasi', args=[kode])}"
 
 
+def prestasi(penghargaan):
+    """What an award is for, as the certificate says it: "Peringkat 1 Kategori ..." (needs its category)."""
+    p = penghargaan
+    if p.kategori.jenis == JenisKategori.KHUSUS:
+        return _("Penerima Penghargaan Khusus %(kategori)s") % {"kategori": p.kategori.nama}
+    if p.kategori.jenis == JenisKategori.UTAMA:
+        return _("Peringkat %(n)s Kategori %(kategori)s") % {"n": p.peringkat, "kategori": p.kategori.nama}
+    return _("Peringkat %(n)s Kategori Elemen %(kategori)s") % {"n": p.peringkat, "kategori": p.kategori.nama}
+
+
 def isi(sertifikat):
     """Everything printed on a certificate, as plain values (their digest decides whether to render again)."""
     p = sertifikat.penghargaan
     periode = p.penetapan.periode
-    if p.kategori.jenis == JenisKategori.KHUSUS:
-        prestasi = _("Penerima Penghargaan Khusus %(kategori)s") % {"kategori": p.kategori.nama}
-    elif p.kategori.jenis == JenisKategori.UTAMA:
-        prestasi = _("Peringkat %(n)s Kategori %(kategori)s") % {
-            "n": p.peringkat,
-            "kategori": p.kategori.nama,
-        }
-    else:
-        prestasi = _("Peringkat %(n)s Kategori Elemen %(kategori)s") % {
-            "n": p.peringkat,
-            "kategori": p.kategori.nama,
-        }
     tanggal = timezone.localtime(p.penetapan.disetujui_pada or timezone.now()).date()
     return {
         "nomor": sertifikat.nomor,
         "kode": sertifikat.kode,
         "penerima": p.peserta.instansi.nama,
-        "prestasi": prestasi,
+        "prestasi": prestasi(p),
         "kelompok": p.kelompok,
         "ajang": periode.nama.upper(),
         "tempat": periode.tempat_penetapan,
@@ -246,6 +245,17 @@ def kemajuan(*, penetapan, sekarang=None):
     )
 
 
+def siap_semua(penetapan):
+    """The decision's valid (not revoked) certificates, with what ``keadaan`` needs, when every one of them
+    is ready as it reads now; else an empty list. One query."""
+    daftar = list(
+        Sertifikat.objects.filter(penghargaan__penetapan=penetapan, dicabut_pada__isnull=True).select_related(
+            *_TERKAIT
+        )
+    )
+    return daftar if all(terkini(s) for s in daftar) else []
+
+
 class PenyimpananGagal(Exception):
     """The certificate storage refused a read or a write (the storage's OSError is ``asli``)."""
 
@@ -313,6 +323,8 @@ def render(*, sertifikat_id):
     becomes ready (SELESAI) only once the new file is written and the row refers
     to it. A failure leaves it GAGAL with the reason for the panel, where
     ``render_semua`` queues it again; the previous version stays as it was.
+    The render that completes a published decision's certificates tells its
+    winners (``peristiwa.sertifikat_siap``).
     """
     sertifikat = _ambil(sertifikat_id)
     if sertifikat is None:
@@ -321,9 +333,10 @@ def render(*, sertifikat_id):
     try:
         if _tersimpan(sertifikat, sidik(isi(sertifikat))):
             _tandai(sertifikat.pk, StatusSertifikat.SELESAI, pesan_galat="")
-            return "sama"
-        _tandai(sertifikat.pk, StatusSertifikat.BERJALAN)
-        return _render_terkunci(sertifikat.pk)
+            hasil = "sama"
+        else:
+            _tandai(sertifikat.pk, StatusSertifikat.BERJALAN)
+            hasil = _render_terkunci(sertifikat.pk)
     except Exception as exc:
         log.exception("Sertifikat %s gagal dirender", sertifikat.nomor)
         try:
@@ -331,6 +344,10 @@ def render(*, sertifikat_id):
         except DatabaseError:
             log.exception("Kegagalan sertifikat %s tidak dapat dicatat", sertifikat.nomor)
         raise
+    # After this one's own commit, so that of two certificates finishing at once the later sees both.
+    with transaction.atomic():
+        peristiwa.sertifikat_siap(sertifikat.penghargaan.penetapan)
+    return hasil
 
 
 @transaction.atomic

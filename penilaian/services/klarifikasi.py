@@ -3,13 +3,17 @@
 The due date is counted in working days (penilaian/hari_kerja.py) from the day of
 asking. An answer may add evidence to the indicator or replace one of its current
 files; a replaced file is kept, marked ``diganti_pada``, never overwritten. Asking,
-answering and withdrawing each write a RiwayatNilai row.
+answering and withdrawing each write a RiwayatNilai row, and tell the other side
+(``notifikasi.peristiwa``) in the same transaction: the agency's operators of a
+request and its withdrawal, the evaluator who asked of the answer.
 """
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from notifikasi import peristiwa
 
 from .. import berkas as berkas_bukti
 from ..hari_kerja import tenggat_hari_kerja
@@ -45,7 +49,8 @@ def ajukan_klarifikasi(*, lembar, indikator, pertanyaan, bukti=None, oleh):
     """The evaluator asks the agency about one indicator of its own sheet, optionally naming a file in doubt.
 
     Only while the sheet may still be scored; one open request per sheet and
-    indicator. Sets the due date and writes the audit trail (KLARIFIKASI).
+    indicator. Sets the due date, writes the audit trail (KLARIFIKASI) and tells
+    the agency's operators.
     """
     lembar = _kunci_lembar(lembar)
     if lembar.penilai_id != oleh.pk:
@@ -88,13 +93,16 @@ def ajukan_klarifikasi(*, lembar, indikator, pertanyaan, bukti=None, oleh):
         catatan=_("%(pertanyaan)s (tenggat %(tenggat)s)")
         % {"pertanyaan": pertanyaan, "tenggat": waktu_wib(permintaan.tenggat)},
     )
+    peristiwa.klarifikasi_diminta(permintaan, periode=lembar.periode)
     return permintaan
 
 
 def _kunci_permintaan(permintaan):
     return (
         PermintaanKlarifikasi.objects.select_for_update(of=("self",))
-        .select_related("lembar__periode", "peserta__periode", "peserta__instansi", "indikator")
+        .select_related(
+            "lembar__periode", "lembar__penilai", "peserta__periode", "peserta__instansi", "indikator"
+        )
         .get(pk=permintaan.pk)
     )
 
@@ -112,7 +120,10 @@ def _pastikan_terbuka(permintaan):
 
 @transaction.atomic
 def tarik_klarifikasi(*, permintaan, oleh):
-    """The evaluator withdraws its open request (e.g. to submit the sheet); audited as KLARIFIKASI_TARIK."""
+    """The evaluator withdraws its open request (e.g. to submit the sheet); audited as KLARIFIKASI_TARIK.
+
+    The agency's operators are told that it needs no answer any more.
+    """
     permintaan = _kunci_permintaan(permintaan)
     if permintaan.lembar.penilai_id != oleh.pk:
         raise ValidationError(_("Hanya penilai yang meminta klarifikasi ini yang dapat menariknya."))
@@ -129,6 +140,7 @@ def tarik_klarifikasi(*, permintaan, oleh):
         oleh=oleh,
         catatan=permintaan.pertanyaan,
     )
+    peristiwa.klarifikasi_ditarik(permintaan)
     return permintaan
 
 
@@ -159,7 +171,8 @@ def jawab_klarifikasi(*, permintaan, jawaban, oleh, berkas=None, syarat=None, me
     ``syarat``), or replaces ``mengganti``, one of the indicator's current files,
     which is then kept as an old version (``diganti_pada``, ``pengganti``). The file
     is checked and stored before anything is written, and removed again if the
-    answer is refused. Writes the audit trail (KLARIFIKASI_JAWAB).
+    answer is refused. Writes the audit trail (KLARIFIKASI_JAWAB) and tells the
+    evaluator who asked.
     """
     jawaban = jawaban.strip()
     alasan = alasan_tidak_dapat_dijawab(permintaan)
@@ -228,6 +241,7 @@ def jawab_klarifikasi(*, permintaan, jawaban, oleh, berkas=None, syarat=None, me
                 oleh=oleh,
                 catatan=_catatan_jawaban(jawaban, baru, mengganti),
             )
+            peristiwa.klarifikasi_dijawab(permintaan, berkas=baru)
     except IntegrityError:
         # Two identical uploads at the same moment (a double click): one wins.
         berkas_bukti.hapus(lokasi)

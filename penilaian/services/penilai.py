@@ -1,7 +1,9 @@
 """Writes of the evaluation: conflicts of interest, assignments, scores, submission, moderation.
 
 Every change of a score, every submission, return, moderation and cancellation
-writes a RiwayatNilai row: the audit trail is complete by construction.
+writes a RiwayatNilai row: the audit trail is complete by construction. Evaluators
+are told (``notifikasi.peristiwa``) of the sheets they are given, that come back to
+them, or that someone else cancels, in the same transaction.
 """
 
 import csv
@@ -17,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from instansi.models import Instansi, Pengguna, Peran
+from notifikasi import peristiwa
 
 from ..jadwal import alasan_lewat_batas, waktu_wib
 from ..models import (
@@ -113,7 +116,8 @@ def nyatakan_konflik(*, penilai, instansi, alasan, oleh=None):
     Unsubmitted sheets are cancelled (the agency needs another evaluator). A
     submitted sheet is not the evaluator's to retract: in a period still in
     scoring it goes to the panel chair (TinjauanKonflik) and keeps counting until
-    the chair decides; in a period past scoring nothing changes at all.
+    the chair decides; in a period past scoring nothing changes at all. Declared by
+    someone else (``oleh``, the admin), the evaluator is told of its cancelled sheets.
     """
     alasan = alasan.strip()
     if not alasan:
@@ -152,6 +156,14 @@ def nyatakan_konflik(*, penilai, instansi, alasan, oleh=None):
                 lembar, alasan=_("Konflik kepentingan: %(alasan)s") % {"alasan": alasan}, oleh=oleh or penilai
             )
             hasil.batal.append(lembar)
+    if hasil.batal and oleh is not None and oleh.pk != penilai.pk:
+        peristiwa.penugasan_dibatalkan(
+            hasil.batal,
+            penilai=penilai,
+            instansi=instansi,
+            periode=hasil.batal[0].periode,
+            alasan=_("konflik kepentingan dinyatakan panitia (%(alasan)s)") % {"alasan": alasan.rstrip(".")},
+        )
     return hasil
 
 
@@ -160,7 +172,8 @@ def putuskan_konflik(*, tinjauan, terima, catatan, oleh):
     """The panel chair decides on a conflict declared against a submitted sheet, with a note.
 
     Accepted: the sheet is cancelled and stops counting; its agency needs another
-    evaluator. Rejected: the sheet stays as it was. Either way the audit trail says so.
+    evaluator, and the evaluator is told. Rejected: the sheet stays as it was.
+    Either way the audit trail says so.
     """
     tinjauan = (
         TinjauanKonflik.objects.select_for_update()
@@ -193,6 +206,14 @@ def putuskan_konflik(*, tinjauan, terima, catatan, oleh):
             lembar,
             alasan=_("Konflik kepentingan diterima ketua: %(catatan)s") % {"catatan": catatan},
             oleh=oleh,
+        )
+        peristiwa.penugasan_dibatalkan(
+            [lembar],
+            penilai=Pengguna.objects.get(pk=lembar.penilai_id),
+            instansi=tinjauan.konflik.instansi,
+            periode=periode,
+            alasan=_("ketua tim menerima pernyataan konflik kepentingan Anda (%(catatan)s)")
+            % {"catatan": catatan.rstrip(".")},
         )
     else:
         RiwayatNilai.objects.create(
@@ -230,7 +251,7 @@ def _alasan_tidak_boleh(penilai, peserta):
 
 @transaction.atomic
 def tugaskan(*, peserta, penilai, oleh, cara=CaraPenugasan.MANUAL):
-    """Assign an evaluator to an agency by hand."""
+    """Assign an evaluator to an agency by hand, and tell the evaluator."""
     periode = _kunci_periode(peserta.periode)
     _pastikan_tahap(periode, TAHAP_PENUGASAN, _("Penugasan tidak dapat diubah pada tahap %(tahap)s."))
     alasan = _alasan_tidak_boleh(penilai, peserta)
@@ -246,14 +267,16 @@ def tugaskan(*, peserta, penilai, oleh, cara=CaraPenugasan.MANUAL):
             % {"nama": penilai.nama, "instansi": peserta.instansi.nama},
             code="ganda",
         )
-    return LembarPenilaian.objects.create(
+    lembar = LembarPenilaian.objects.create(
         periode=periode, peserta=peserta, penilai=penilai, cara=cara, ditugaskan_oleh=oleh
     )
+    peristiwa.lembar_ditugaskan(lembar, instansi=peserta.instansi)
+    return lembar
 
 
 @transaction.atomic
 def batalkan_penugasan(*, lembar, oleh, alasan=""):
-    """Remove an assignment; a sheet with scores is kept as cancelled history."""
+    """Remove an assignment; a sheet with scores is kept as cancelled history. The evaluator is told."""
     _pastikan_tahap(
         _kunci_periode(lembar.periode),
         TAHAP_PENUGASAN,
@@ -261,7 +284,16 @@ def batalkan_penugasan(*, lembar, oleh, alasan=""):
     )
     if lembar.status == StatusLembar.DIKIRIM:
         raise ValidationError(_("Lembar yang sudah dikirim tidak dapat dibatalkan."), code="dikirim")
-    _batalkan(lembar, alasan=alasan or _("Penugasan dicabut oleh admin."), oleh=oleh)
+    alasan = alasan or _("Penugasan dicabut oleh admin.")
+    _batalkan(lembar, alasan=alasan, oleh=oleh)
+    if lembar.penilai_id != oleh.pk:
+        peristiwa.penugasan_dibatalkan(
+            [lembar],
+            penilai=lembar.penilai,
+            instansi=lembar.peserta.instansi,
+            periode=lembar.periode,
+            alasan=alasan,
+        )
 
 
 @dataclass
@@ -286,7 +318,8 @@ def tugaskan_otomatis(*, periode, oleh, seed=None):
     the fewest eligible evaluators first), then untouched sheets move along
     alternating paths from the most to the least loaded. Sheets already scored
     or submitted never move. Agencies that cannot get enough evaluators are
-    returned in ``kurang`` for manual assignment.
+    returned in ``kurang`` for manual assignment. Each evaluator whose sheets
+    changed gets one notice saying how many it got (and lost to the rebalancing).
     """
     periode = _kunci_periode(periode)
     _pastikan_tahap(periode, TAHAP_PENUGASAN, _("Penugasan tidak dapat diubah pada tahap %(tahap)s."))
@@ -331,6 +364,7 @@ def tugaskan_otomatis(*, periode, oleh, seed=None):
     # 2. Rebalance: move a movable assignment along a path from the most to the least loaded.
     per_id = {p.pk: p for p in peserta_list}
     dipindah = 0
+    dipindah_dari = defaultdict(list)  # penilai id -> names of the agencies moved away from it
     for _putaran in range(len(peserta_list) * periode.jumlah_penilai + 1):
         paling_ringan = min(beban, key=beban.get)
         paling_berat = max(beban, key=beban.get)
@@ -348,6 +382,7 @@ def tugaskan_otomatis(*, periode, oleh, seed=None):
                 lembar = dapat_dipindah.pop((peserta_id, dari))
                 _batalkan(lembar, alasan=_("Dipindahkan untuk menyeimbangkan beban penilai."), oleh=oleh)
                 dipindah += 1
+                dipindah_dari[dari].append(per_id[peserta_id].instansi.nama)
             baru.add((peserta_id, ke))
         beban[jalur[0][1]] -= 1
         beban[jalur[-1][2]] += 1
@@ -362,6 +397,10 @@ def tugaskan_otomatis(*, periode, oleh, seed=None):
         )
         for peserta_id, penilai_id in sorted(baru)
     )
+    baru_untuk = defaultdict(list)
+    for peserta_id, penilai_id in baru:
+        baru_untuk[penilai_id].append(per_id[peserta_id].instansi.nama)
+    peristiwa.penugasan_berubah(periode, baru=baru_untuk, dipindah=dipindah_dari)
     for peserta in peserta_list:
         sisa = periode.jumlah_penilai - len(ditugaskan[peserta.pk])
         if sisa > 0:
@@ -415,7 +454,8 @@ def impor_penugasan_csv(*, periode, berkas, oleh):
     """Assign evaluators from a CSV file (kode_instansi, username_penilai); all rows or none.
 
     Refused with every problem, by row number, when a row is unknown, not a
-    participant, a duplicate, or a conflict of interest.
+    participant, a duplicate, or a conflict of interest. Each evaluator named gets
+    one notice listing its new agencies.
     """
     periode = _kunci_periode(periode)
     _pastikan_tahap(periode, TAHAP_PENUGASAN, _("Penugasan tidak dapat diubah pada tahap %(tahap)s."))
@@ -480,6 +520,10 @@ def impor_penugasan_csv(*, periode, berkas, oleh):
         LembarPenilaian(periode=periode, peserta=p, penilai=u, cara=CaraPenugasan.CSV, ditugaskan_oleh=oleh)
         for p, u in rencana
     )
+    baru_untuk = defaultdict(list)
+    for p, u in rencana:
+        baru_untuk[u.pk].append(p.instansi.nama)
+    peristiwa.penugasan_berubah(periode, baru=baru_untuk, peran={u.pk: u.peran for _p, u in rencana})
     return len(rencana)
 
 
@@ -716,10 +760,10 @@ def tetapkan_level(*, peserta, indikator, level, alasan, oleh):
 
 @transaction.atomic
 def kembalikan_lembar(*, lembar, catatan, oleh):
-    """Send a submitted sheet back to its evaluator with a note; it becomes editable again."""
+    """Send a submitted sheet back to its evaluator with a note; it becomes editable again, and the evaluator is told."""
     lembar = (
         LembarPenilaian.objects.select_for_update(of=("self",))
-        .select_related("periode", "peserta__instansi")
+        .select_related("periode", "peserta__instansi", "penilai")
         .get(pk=lembar.pk)
     )
     _pastikan_tahap(lembar.periode, TAHAP_MENILAI, _("Lembar tidak dapat dikembalikan pada tahap %(tahap)s."))
@@ -740,4 +784,5 @@ def kembalikan_lembar(*, lembar, catatan, oleh):
         oleh=oleh,
         catatan=catatan,
     )
+    peristiwa.lembar_dikembalikan(lembar)
     return lembar

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from instansi.models import Instansi, JenisInstansi
+from notifikasi import peristiwa
 
 from .. import excel, instrumen
 from ..jadwal import waktu_wib
@@ -315,7 +316,8 @@ def maju_tahap(*, periode, dari, oleh, alasan_lebih_awal=""):
     move is refused instead of skipping a stage. A stage whose scheduled start
     is still ahead opens only with a reason (``alasan_lebih_awal``), logged with
     the start it had; the timeline then says it started now, and the stage
-    before it ended no later.
+    before it ended no later. Opening self-assessment tells every participating
+    agency's operators (``peristiwa.periode_dibuka``).
     """
     periode = _kunci(periode)
     if periode.tahap != dari:
@@ -350,4 +352,6 @@ def maju_tahap(*, periode, dari, oleh, alasan_lebih_awal=""):
         periode.jadwal.filter(tahap=periode.tahap, selesai__gt=sekarang).update(selesai=sekarang)
     periode.tahap = ke
     periode.save(update_fields=["tahap"])
+    if ke == Tahap.PENILAIAN_MANDIRI:
+        peristiwa.periode_dibuka(periode)
     return periode

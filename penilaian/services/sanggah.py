@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifikasi import peristiwa
+
 from .. import berkas as berkas_bukti
 from ..jadwal import alasan_lewat_batas, waktu_wib
 from ..models import JenisRiwayat, Moderasi, Periode, RiwayatNilai, Sanggah, StatusSanggah, Tahap
@@ -157,7 +159,8 @@ def putuskan_sanggah(*, sanggah, terima, alasan, oleh, level=None):
 
     Accepted: a Moderasi with its MODERASI audit entry; either way a SANGGAH_PUTUS
     audit entry with the level before and after. A chair with a conflict with the
-    agency does not decide (the admin does).
+    agency does not decide (the admin does). The agency's operators are told the
+    decision, without the name of who took it.
     """
     sanggah = (
         Sanggah.objects.select_for_update()
@@ -217,6 +220,7 @@ def putuskan_sanggah(*, sanggah, terima, alasan, oleh, level=None):
         catatan=_("%(status)s (level sementara %(semula)s): %(alasan)s")
         % {"status": sanggah.get_status_display(), "semula": _angka(sanggah.level_semula), "alasan": alasan},
     )
+    peristiwa.sanggah_diputus(sanggah, periode=periode)
     return sanggah
 
 

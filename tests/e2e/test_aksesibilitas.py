@@ -34,8 +34,14 @@ BERKAS = {
 }
 
 # htmx fragments that a page polls (its partial, swapped in place): checked inside that page, the
-# ranking and the decision, which the context checks again after every swap.
-FRAGMEN = {"laporan:status_run", "laporan:kemajuan_sertifikat"}
+# ranking and the decision, which the context checks again after every swap. The header's bell is
+# swapped into every page on load, its menu when opened (tests/e2e/test_notifikasi.py).
+FRAGMEN = {
+    "laporan:status_run",
+    "laporan:kemajuan_sertifikat",
+    "notifikasi:lonceng",
+    "notifikasi:lonceng_menu",
+}
 
 # Pages another change is rebuilding right now; checked again once it lands (see the report).
 DITUNDA = set()
