@@ -41,6 +41,7 @@ from .models import (
     StatusSertifikat,
 )
 from .pengumuman import html_pemenang, pengumuman_berikutnya
+from .queries.rekomendasi import rekomendasi_instansi, rubrik_periode
 from .services import sertifikat as layanan_sertifikat
 from .services.sertifikat import isi as isi_sertifikat
 from .services.sertifikat import storage as storage_sertifikat
@@ -564,7 +565,11 @@ def hasil_instansi(request, tahun):
     peringkat.sort(key=lambda item: item[0].urutan)
     # The evaluators' notes, without their names: "Penilai 1", "Penilai 2" in a fixed order.
     catatan = catatan_untuk_instansi(peserta)
-    indikator = {i.pk: i for i in peserta.periode.indikator.filter(pk__in=catatan)}
+    # The rubric's rows bring their indicators: the notes and the recommendations share one query.
+    rubrik = rubrik_periode(peserta.periode)
+    indikator = {pk: i for pk, (i, _levels) in rubrik.items()}
+    if not indikator.keys() >= catatan.keys():  # an indicator without a rubric (an invalid instrument)
+        indikator |= {i.pk: i for i in peserta.periode.indikator.filter(pk__in=catatan)}
     moderasi = {m.indikator_id: m for m in Moderasi.objects.filter(peserta=peserta)}
     return render(
         request,
@@ -575,6 +580,7 @@ def hasil_instansi(request, tahun):
             "hasil": hasil,
             "peringkat": peringkat,
             "catatan": [(indikator[pk], daftar, moderasi.get(pk)) for pk, daftar in catatan.items()],
+            "rekomendasi": rekomendasi_instansi(hasil, rubrik),
             "sertifikat_list": _sertifikat_instansi(penetapan_, peserta),
             "khusus": JenisKategori.KHUSUS,
         },

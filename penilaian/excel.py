@@ -34,9 +34,11 @@ SHEETS = {
     "Kategori": (["Kode", "Jenis", "Nama Kategori", "Kode Elemen"], [12, 10, 60, 14]),
     "Elemen": (["Kode", "Nama Elemen", "Bobot"], [10, 60, 10]),
     "Indikator": (["Kode", "Kode Elemen", "Pertanyaan", "Panduan", "Bobot"], [10, 14, 70, 70, 10]),
-    "Rubrik": (["Kode Indikator", "Level", "Deskripsi"], [16, 8, 90]),
+    "Rubrik": (["Kode Indikator", "Level", "Deskripsi", "Rekomendasi"], [16, 8, 90, 90]),
     "Bukti Dukung": (["Kode Indikator", "Uraian Bukti Dukung"], [16, 90]),
 }
+# Columns a workbook may leave out: files exported before the column existed still import.
+KOLOM_OPSIONAL = {"Rubrik": {"Rekomendasi"}}
 MAKS_BARIS = 5000  # far above any real instrument; protects the server from a huge file
 
 PETUNJUK = [
@@ -51,6 +53,9 @@ PETUNJUK = [
     "Indikator: Kode unik dalam instrumen; Kode Elemen menunjuk sheet Elemen; bobot indikator dalam setiap elemen"
     " berjumlah 100.",
     "Rubrik: sedikitnya dua level per indikator, dengan Level berupa bilangan bulat yang naik (mis. 0–4).",
+    "Rubrik, kolom Rekomendasi (boleh kosong): langkah perbaikan yang ditampilkan kepada instansi yang memperoleh"
+    " level itu setelah hasil diumumkan, yaitu apa yang perlu dilakukan untuk mencapai level berikutnya; untuk"
+    " level tertinggi, cara mempertahankan dan melembagakannya. Berkas lama tanpa kolom ini tetap dapat diimpor.",
     "Bukti Dukung: satu baris untuk setiap dokumen yang wajib diunggah instansi untuk indikator itu.",
 ]
 
@@ -88,7 +93,11 @@ def tulis(instrumen):
             for e in instrumen.elemen
             for i in e.indikator
         ],
-        "Rubrik": [[i.kode, r.level, r.deskripsi] for i in instrumen.semua_indikator for r in i.rubrik],
+        "Rubrik": [
+            [i.kode, r.level, r.deskripsi, r.rekomendasi or None]
+            for i in instrumen.semua_indikator
+            for r in i.rubrik
+        ],
         "Bukti Dukung": [[i.kode, b.uraian] for i in instrumen.semua_indikator for b in i.bukti_dukung],
     }
     header_fill = PatternFill("solid", start_color="0F2F6B")
@@ -140,10 +149,11 @@ class _Pembaca:
             self.pesan.append(_("Sheet '%(sheet)s' tidak ada di berkas.") % {"sheet": nama})
             return None
         ws = self.wb[nama]
-        kolom_wajib = SHEETS[nama][0]
+        kolom_sheet = SHEETS[nama][0]
+        opsional = KOLOM_OPSIONAL.get(nama, set())
         rows = ws.iter_rows(values_only=True)
         header = [str(v).strip().lower() if v is not None else "" for v in next(rows, ())]
-        hilang = [k for k in kolom_wajib if k.lower() not in header]
+        hilang = [k for k in kolom_sheet if k.lower() not in header and k not in opsional]
         if hilang:
             for k in hilang:
                 self.pesan.append(
@@ -151,7 +161,7 @@ class _Pembaca:
                     % {"sheet": nama, "kolom": k}
                 )
             return None
-        indeks = {k: header.index(k.lower()) for k in kolom_wajib}
+        indeks = {k: header.index(k.lower()) for k in kolom_sheet if k.lower() in header}
         hasil = []
         for n, row in enumerate(rows, start=2):
             if n > MAKS_BARIS:
@@ -163,6 +173,8 @@ class _Pembaca:
             nilai = {k: (row[i] if i < len(row) else None) for k, i in indeks.items()}
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in nilai.values()):
                 continue
+            for k in opsional:
+                nilai.setdefault(k, None)
             hasil.append((Sumber(nama, n), nilai))
         return hasil
 
@@ -282,7 +294,10 @@ def _susun(p):
     for sumber, nilai in lembar["Rubrik"]:
         kode = p.teks(sumber, nilai, "Kode Indikator")
         level = Level(
-            level=p.bulat(sumber, nilai, "Level"), deskripsi=p.teks(sumber, nilai, "Deskripsi"), sumber=sumber
+            level=p.bulat(sumber, nilai, "Level"),
+            deskripsi=p.teks(sumber, nilai, "Deskripsi"),
+            rekomendasi=p.teks(sumber, nilai, "Rekomendasi", wajib=False),
+            sumber=sumber,
         )
         if kode in indikator:
             indikator[kode].rubrik.append(level)

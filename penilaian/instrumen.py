@@ -39,6 +39,8 @@ class Sumber:
 class Level:
     level: int
     deskripsi: str
+    # What an agency at this level should do next; optional, older workbooks have none.
+    rekomendasi: str = ""
     sumber: Sumber | None = None
 
 
@@ -109,7 +111,14 @@ def dari_json(path=TEMPLAT_2023):
                         pertanyaan=i["pertanyaan"],
                         panduan=i.get("panduan", ""),
                         bobot=Decimal(str(i["bobot"])),
-                        rubrik=[Level(level=r["level"], deskripsi=r["deskripsi"]) for r in i["rubrik"]],
+                        rubrik=[
+                            Level(
+                                level=r["level"],
+                                deskripsi=r["deskripsi"],
+                                rekomendasi=r.get("rekomendasi", ""),
+                            )
+                            for r in i["rubrik"]
+                        ],
                         bukti_dukung=[Bukti(uraian=b) for b in i.get("bukti_dukung", [])],
                     )
                     for i in e["indikator"]
@@ -144,7 +153,10 @@ def dari_periode(periode):
                         pertanyaan=i.pertanyaan,
                         panduan=i.panduan,
                         bobot=i.bobot,
-                        rubrik=[Level(level=r.level, deskripsi=r.deskripsi) for r in i.rubrik.all()],
+                        rubrik=[
+                            Level(level=r.level, deskripsi=r.deskripsi, rekomendasi=r.rekomendasi)
+                            for r in i.rubrik.all()
+                        ],
                         bukti_dukung=[Bukti(uraian=b.uraian) for b in i.syarat_bukti.all()],
                     )
                     for i in e.indikator.all()
@@ -354,7 +366,7 @@ def simpan(instrumen, periode):
     )
     pasangan = list(zip(instrumen.semua_indikator, indikator_baru, strict=True))
     LevelRubrik.objects.bulk_create(
-        LevelRubrik(indikator=obj, level=r.level, deskripsi=r.deskripsi)
+        LevelRubrik(indikator=obj, level=r.level, deskripsi=r.deskripsi, rekomendasi=r.rekomendasi)
         for data, obj in pasangan
         for r in data.rubrik
     )

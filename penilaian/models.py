@@ -377,6 +377,14 @@ class LevelRubrik(models.Model):
     indikator = models.ForeignKey(Indikator, on_delete=models.CASCADE, related_name="rubrik")
     level = models.PositiveSmallIntegerField(_("level"))
     deskripsi = models.TextField(_("deskripsi"))
+    rekomendasi = models.TextField(
+        _("rekomendasi"),
+        blank=True,
+        help_text=_(
+            "Langkah perbaikan bagi instansi yang memperoleh level ini agar mencapai level berikutnya; "
+            "untuk level tertinggi, cara mempertahankan dan melembagakannya."
+        ),
+    )
 
     class Meta:
         verbose_name = _("level rubrik")

@@ -65,7 +65,7 @@ def test_exported_workbook_has_readable_indonesian_headers(periode):
 
     assert list(sheets) == ["Petunjuk", "Kategori", "Elemen", "Indikator", "Rubrik", "Bukti Dukung"]
     assert sheets["Indikator"][0] == ["Kode", "Kode Elemen", "Pertanyaan", "Panduan", "Bobot"]
-    assert sheets["Rubrik"][0] == ["Kode Indikator", "Level", "Deskripsi"]
+    assert sheets["Rubrik"][0] == ["Kode Indikator", "Level", "Deskripsi", "Rekomendasi"]
     assert sheets["Elemen"][1] == ["E1", "Perencanaan Kebutuhan dan Mutasi Kepegawaian", 25]
     assert len(sheets["Indikator"]) == 29
 
