@@ -410,6 +410,7 @@ TABEL = {
     ),
     # Rankings: the admin computes, the chair reads.
     "laporan:peringkat": Rute(get=ADMIN_KETUA, post=ADMIN_KETUA, **TETAPKAN),
+    "laporan:dasbor": Rute(get=ADMIN_KETUA, post=ADMIN_KETUA, args=_tahun("tahun_nilai")),
     "laporan:mulai": Rute(get=ADMIN_POST_SAJA, post=h(403, admin=302), **TETAPKAN),
     # ASING: a run (or a snapshot) of another period, under this period's URL.
     "laporan:status_run": Rute(
