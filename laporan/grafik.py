@@ -25,6 +25,7 @@ import base64
 import io
 import textwrap
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import matplotlib
 import matplotlib.dates
@@ -149,8 +150,22 @@ def kemajuan_mandiri(hari, dikirim, *, total, tenggat=None):
             fontweight="bold",
         )
     ax.set_ylim(0, max(total, 1) * 1.12)
+    # The days that matter, a few days' margin round them: one day alone would otherwise span years.
+    batas = [*hari, *([tenggat] if tenggat is not None else [])]
+    if batas:
+        ax.set_xlim(min(batas) - timedelta(days=3), max(batas) + timedelta(days=3))
     ax.set_ylabel("Instansi telah mengirim")
-    ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%d-%m"))
+    # Numeric dates as people here write them, with the year wherever the ticks cross one.
+    penanda = matplotlib.dates.AutoDateLocator(maxticks=8)
+    ax.xaxis.set_major_locator(penanda)
+    ax.xaxis.set_major_formatter(
+        matplotlib.dates.ConciseDateFormatter(
+            penanda,
+            formats=["%Y", "%m-%Y", "%d-%m", "%H.%M", "%H.%M", "%S"],
+            zero_formats=["", "%Y", "%m-%Y", "%d-%m", "%H.%M", "%H.%M"],
+            offset_formats=["", "%Y", "%m-%Y", "%d-%m-%Y", "%d-%m-%Y", "%d-%m-%Y %H.%M"],
+        )
+    )
     ax.grid(axis="y", color=ABU_MUDA, linewidth=0.6)
     terakhir = kumulatif[-1] if kumulatif else 0
     judul = (
@@ -182,7 +197,7 @@ def kemajuan_penilai(nama, dikirim, ditugaskan):
     ax.set_xlim(0, max(ditugaskan, default=1) * 1.15 or 1)
     ax.set_xlabel("Lembar penilaian")
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.legend(loc="lower right", frameon=False)
+    figur.legend(loc="outside lower center", ncols=2, frameon=False)  # clear of the bars' labels
     total_kirim, total_tugas = sum(dikirim), sum(ditugaskan)
     return Grafik(
         judul=f"Grafik batang: {total_kirim} dari {total_tugas} lembar penilaian telah dikirim oleh {len(nama)} penilai.",
@@ -335,7 +350,7 @@ def reliabilitas(elemen, icc, alpha, *, model="ICC(1,1)"):
     ax.invert_yaxis()
     _sumbu_koma(ax)
     ax.set_xlabel("Kesepakatan antarpenilai (1 = sepakat penuh)")
-    ax.legend(loc="lower right", frameon=False)
+    figur.legend(loc="outside lower center", ncols=2, frameon=False)
     ax.grid(axis="x", color=ABU_MUDA, linewidth=0.6)
     return Grafik(
         judul="Grafik batang reliabilitas per elemen: "
