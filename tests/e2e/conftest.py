@@ -9,6 +9,11 @@ import shutil
 import pytest
 from playwright.sync_api import sync_playwright
 
+from laporan import services as laporan_services
+from laporan.models import RunPeringkat
+from penilaian import services as penilaian_services
+from penilaian.models import Tahap
+
 from ..factories import KATA_SANDI
 from .peramban import konteks_baru
 
@@ -59,3 +64,17 @@ def masuk(page):
         return page
 
     return _masuk
+
+
+@pytest.fixture
+def periode_penetapan(contoh, admin_bkn):
+    """BKN Award 2040 ranked once and moved to the Penetapan stage, with a signer: (periode, snapshot id, peserta)."""
+    periode, peserta = contoh
+    snapshot_id = laporan_services.jalankan_run(
+        run_id=RunPeringkat.objects.create(periode=periode, dibuat_oleh=admin_bkn).pk
+    )
+    periode = penilaian_services.maju_tahap(periode=periode, dari=Tahap.MODERASI, oleh=admin_bkn)
+    periode = penilaian_services.maju_tahap(periode=periode, dari=Tahap.SANGGAH, oleh=admin_bkn)
+    periode.penandatangan_nama = "Dr. Contoh Penandatangan"
+    periode.save()
+    return periode, snapshot_id, peserta

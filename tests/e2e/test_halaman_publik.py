@@ -8,10 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from laporan import services
-from laporan.models import RunPeringkat, Sertifikat
+from laporan.models import Sertifikat
 from laporan.services import sertifikat as layanan_sertifikat
-from penilaian import services as penilaian_services
-from penilaian.models import Tahap
 
 from .peramban import konteks_baru
 
@@ -22,16 +20,9 @@ ALASAN = "Diterbitkan atas data SIASN yang kemudian dikoreksi."
 
 
 @pytest.fixture
-def terbit(contoh, admin_bkn):
+def terbit(periode_penetapan, admin_bkn):
     """BKN Award 2040 published, its certificates rendered."""
-    periode, peserta = contoh
-    snapshot_id = services.jalankan_run(
-        run_id=RunPeringkat.objects.create(periode=periode, dibuat_oleh=admin_bkn).pk
-    )
-    periode = penilaian_services.maju_tahap(periode=periode, dari=Tahap.MODERASI, oleh=admin_bkn)
-    periode = penilaian_services.maju_tahap(periode=periode, dari=Tahap.SANGGAH, oleh=admin_bkn)
-    periode.penandatangan_nama = "Dr. Contoh Penandatangan"
-    periode.save()
+    periode, snapshot_id, peserta = periode_penetapan
     penetapan = services.buat_penetapan(
         periode=periode, snapshot=periode.snapshot.get(pk=snapshot_id), jumlah_peringkat=3, oleh=admin_bkn
     )

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from laporan import services
-from laporan.models import RunPeringkat, Sertifikat, StatusSertifikat
+from laporan.models import Sertifikat, StatusSertifikat
 from penilaian import services as penilaian_services
 from penilaian.models import Tahap
 
@@ -40,16 +40,9 @@ JUMLAH_PENGHARGAAN = len(DRAF) + 1  # and the special mention for C
 
 
 @pytest.fixture
-def penetapan_siap(contoh, admin_bkn):
+def penetapan_siap(periode_penetapan):
     """BKN Award 2040 in the Penetapan stage with one snapshot, and an operator for regency A."""
-    periode, peserta = contoh
-    snapshot_id = services.jalankan_run(
-        run_id=RunPeringkat.objects.create(periode=periode, dibuat_oleh=admin_bkn).pk
-    )
-    periode = penilaian_services.maju_tahap(periode=periode, dari=Tahap.MODERASI, oleh=admin_bkn)
-    periode = penilaian_services.maju_tahap(periode=periode, dari=Tahap.SANGGAH, oleh=admin_bkn)
-    periode.penandatangan_nama = "Dr. Contoh Penandatangan"
-    periode.save()
+    periode, snapshot_id, peserta = periode_penetapan
     operator = OperatorFactory(username="operator.kab-a", nama="Operator A", instansi=peserta["A"].instansi)
     return periode, snapshot_id, operator
 
