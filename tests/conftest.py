@@ -14,7 +14,7 @@ from penilaian.models import Tahap
 
 from .factories import InstansiFactory, OperatorFactory, PenggunaFactory, PeriodeFactory, jadwal_lengkap
 
-pytest_plugins = ["tests.contoh"]
+pytest_plugins = ["tests.contoh", "tests.klarifikasi_contoh"]
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is
 # used from that same thread, which is safe here.

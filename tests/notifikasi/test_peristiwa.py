@@ -201,27 +201,6 @@ def test_opening_costs_the_same_queries_for_2_and_for_12_agencies(admin_bkn):
 
 
 @pytest.fixture
-def e11(periode):
-    return periode.indikator.prefetch_related("rubrik", "syarat_bukti").get(kode="E1.1")
-
-
-@pytest.fixture
-def bukti_a(peserta_a, operator_a, e11):
-    return services.unggah_bukti(
-        peserta=peserta_a,
-        indikator=e11,
-        berkas=berkas_uji.unggahan("SK ANJAB 2019.pdf", berkas_uji.pdf("sk 2019")),
-        syarat=e11.syarat_bukti.first(),
-        oleh=operator_a,
-    )
-
-
-@pytest.fixture
-def lembar(bukti_a, periode_verifikasi, peserta_a, penilai, admin_bkn):
-    return services.tugaskan(peserta=peserta_a, penilai=penilai, oleh=admin_bkn)
-
-
-@pytest.fixture
 def permintaan(lembar, e11, bukti_a, penilai):
     return services.ajukan_klarifikasi(
         lembar=lembar, indikator=e11, pertanyaan=PERTANYAAN, bukti=bukti_a, oleh=penilai
