@@ -52,26 +52,11 @@ def beri_tahu(penerima, *, jenis, judul, isi, tautan="", periode=None, kunci=Non
     ids = sorted({getattr(p, "pk", p) for p in penerima if p is not None})
     if not ids:
         return []
-    pilihan = {p.pengguna_id: p for p in Preferensi.objects.filter(pengguna_id__in=ids, jenis=jenis)}
-    sekarang = timezone.now()
-    baris = [
-        Notifikasi(
-            penerima_id=pk,
-            jenis=jenis,
-            periode=periode,
-            judul=judul[:200],
-            isi=isi,
-            tautan=tautan,
-            kunci=f"{kunci}:{pk}" if kunci else None,
-            dibuat=sekarang,
-            status_email=_status_awal(pilihan.get(pk)),
-        )
-        for pk in ids
-    ]
-    Notifikasi.objects.bulk_create(baris, ignore_conflicts=kunci is not None)
-    if any(b.status_email == StatusEmail.MENUNGGU for b in baris):
-        transaction.on_commit(antrekan_pengiriman)
-    return baris
+    periode_id = getattr(periode, "pk", periode)
+    return beri_tahu_masing(
+        [Pesan(pk, judul, isi, tautan, kunci, periode_id) for pk in ids],
+        jenis=jenis,
+    )
 
 
 def _status_awal(preferensi):
